@@ -27,8 +27,8 @@ class Event:
 
     kinds: ClassVar[dict[str, type[Event]]] = {}
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
+    def __init_subclass__(cls) -> None:
+        # No zero-argument super() here: slotted dataclasses are re-created, which breaks it.
         if cls.observed_by not in OBSERVERS:
             raise TypeError(f"{cls.__name__}.observed_by must be one of {OBSERVERS}")
         Event.kinds[cls.__name__] = cls
@@ -58,16 +58,48 @@ class EventLog:
         return events_to_arrow(self._events)
 
 
+ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+BASE_COLUMNS = {
+    "seq": pa.int64(),
+    "t": pa.float64(),
+    "kind": pa.string(),
+    "observed_by": pa.string(),
+}
+
+
+def event_schema() -> pa.Schema:
+    """The log's columns: the base ones, then every field of every event kind, by name.
+
+    One field name has one type across kinds, so logs of different runs share a schema.
+    """
+    columns = dict(BASE_COLUMNS)
+    for name in sorted(Event.kinds):
+        for field in dataclasses.fields(Event.kinds[name]):
+            arrow_type = ARROW_TYPES.get(getattr(field.type, "__name__", str(field.type)))
+            if arrow_type is None:
+                raise TypeError(
+                    f"{name}.{field.name}: event fields must be str, int, float "
+                    f"or bool, not {field.type}"
+                )
+            if columns.setdefault(field.name, arrow_type) != arrow_type:
+                raise TypeError(
+                    f"{name}.{field.name}: {field.type} clashes with another "
+                    f"event's {field.name} of type {columns[field.name]}"
+                )
+    return pa.schema(columns)
+
+
 def events_to_arrow(events: Iterable[Event]) -> pa.Table:
     """One table for a sequence of events; a field a kind lacks is null in its rows."""
     events = list(events)
+    schema = event_schema()
     by_kind: dict[type[Event], list[int]] = {}
     for seq, event in enumerate(events):
         by_kind.setdefault(type(event), []).append(seq)
-    parts = []
-    for kind, seqs in sorted(by_kind.items(), key=lambda item: item[0].__name__):
+    parts = [schema.empty_table()]
+    for kind, seqs in by_kind.items():
         rows = [events[s] for s in seqs]
-        columns: dict[str, list] = {
+        columns = {
             "seq": seqs,
             "t": [e.t for e in rows],
             "kind": [kind.__name__] * len(rows),
@@ -76,15 +108,8 @@ def events_to_arrow(events: Iterable[Event]) -> pa.Table:
         for field in dataclasses.fields(kind):
             if field.name != "t":
                 columns[field.name] = [getattr(e, field.name) for e in rows]
-        parts.append(pa.table(columns))
-    if not parts:
-        return pa.table(
-            {
-                "seq": pa.array([], pa.int64()),
-                "t": pa.array([], pa.float64()),
-                "kind": pa.array([], pa.string()),
-                "observed_by": pa.array([], pa.string()),
-            }
-        )
-    table = pa.concat_tables(parts, promote_options="default")
-    return table.sort_by("seq")
+        for name in schema.names:
+            if name not in columns:
+                columns[name] = [None] * len(rows)
+        parts.append(pa.table(columns, schema=schema))
+    return pa.concat_tables(parts).sort_by("seq")

@@ -1,0 +1,212 @@
+"""Dataclass schemas for the run configuration.
+
+Hydra composes plain YAML from `conf/`; `load.py` validates the result against these
+schemas and reports every problem with its full key path before anything runs. Units are
+in the field names where they are not obvious (`_min`, `_s`, `_cents`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.dataclasses import dataclass
+
+STRICT = ConfigDict(extra="forbid")
+
+Count = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(ge=1)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+Cents = Annotated[int, Field(ge=0)]
+Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+
+
+def clock_minutes(value: str) -> int:
+    """Minutes after midnight of an `HH:MM` clock time (`24:00` is the end of the day)."""
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@dataclass(config=STRICT)
+class Site:
+    """A location of the chain: a store or a warehouse, with its position."""
+
+    id: Annotated[str, Field(min_length=1, max_length=16)]
+    kind: Literal["direct", "franchise", "warehouse"]
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    traffic_factor: NonNegative = 1.0
+
+
+@dataclass(config=STRICT)
+class ChainConfig:
+    name: str
+    sites: list[Site]
+
+    @model_validator(mode="after")
+    def _unique_ids_and_a_store(self) -> ChainConfig:
+        ids = [site.id for site in self.sites]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"site ids must be unique, repeated: {duplicates}")
+        if not any(site.kind != "warehouse" for site in self.sites):
+            raise ValueError("the chain needs at least one store (direct or franchise)")
+        return self
+
+    @property
+    def stores(self) -> list[Site]:
+        return [site for site in self.sites if site.kind != "warehouse"]
+
+
+@dataclass(config=STRICT)
+class Zone:
+    name: str
+    visit_prob: Probability
+    dwell_mean_min: NonNegative
+
+
+@dataclass(config=STRICT)
+class CatalogItem:
+    sku: str
+    category: str
+    price_cents: Annotated[int, Field(ge=1)]
+
+
+@dataclass(config=STRICT)
+class CheckoutBehaviour:
+    """How shoppers treat the checkout queue."""
+
+    balk_queue_per_lane: NonNegative  # waiting shoppers per open lane at which some balk
+    balk_prob: Probability
+    patience_mean_min: Positive  # exponential patience in the queue, then she reneges
+
+
+@dataclass(config=STRICT)
+class StoreFormat:
+    """A store format: traffic, layout, staffing, behaviour and assortment."""
+
+    format: Literal["apparel", "convenience", "furniture"]
+    opens: Clock
+    closes: Clock
+    daily_visitors: Positive  # expected parties on a weekday with weekday factor 1
+    weekday_factors: Annotated[list[NonNegative], Field(min_length=7, max_length=7)]
+    hourly_weights: Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
+    party_size_probs: Annotated[list[Probability], Field(min_length=1)]
+    lanes: PositiveInt
+    guides: Count
+    zones: Annotated[list[Zone], Field(min_length=1)]
+    ask_guide_prob: Probability
+    guide_wait_max_min: NonNegative  # how long she waits for a free guide before going on
+    consult_mean_min: Positive
+    buy_prob: Probability
+    buy_prob_with_guide: Probability
+    basket_items_mean: Annotated[float, Field(ge=1.0)]
+    checkout: CheckoutBehaviour
+    catalog: Annotated[list[CatalogItem], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StoreFormat:
+        if clock_minutes(self.opens) >= clock_minutes(self.closes):
+            raise ValueError(f"opens ({self.opens}) must be before closes ({self.closes})")
+        open_hours = range(clock_minutes(self.opens) // 60, -(-clock_minutes(self.closes) // 60))
+        if sum(self.hourly_weights[h] for h in open_hours) <= 0:
+            raise ValueError("hourly_weights: no traffic weight inside opening hours")
+        if abs(sum(self.party_size_probs) - 1.0) > 1e-6:
+            raise ValueError(f"party_size_probs must sum to 1, got {sum(self.party_size_probs)}")
+        skus = [item.sku for item in self.catalog]
+        if len(set(skus)) != len(skus):
+            raise ValueError("catalog: sku codes must be unique")
+        return self
+
+
+@dataclass(config=STRICT)
+class PopulationConfig:
+    size: PositiveInt
+    spending_power_median_cents: Cents
+    spending_power_sigma: NonNegative  # lognormal sigma of spending power
+    price_sensitivity_mean: Probability
+    visit_propensity_sigma: NonNegative  # lognormal sigma: how unequal store visits are
+
+
+@dataclass(config=STRICT)
+class QueueBusting:
+    """A guide opens a mobile POS when the queue per open lane reaches a threshold."""
+
+    enabled: bool
+    queue_per_lane: Positive
+    mobile_lanes: Count
+
+
+@dataclass(config=STRICT)
+class StrategyConfig:
+    name: str
+    queue_busting: QueueBusting
+
+
+@dataclass(config=STRICT)
+class DoorCounterConfig:
+    side_by_side_prob: Probability  # chance that a party of two or more enters abreast
+    miss_prob_side_by_side: Probability  # chance that each extra person abreast is missed
+    drift_per_day: float  # multiplicative drift of the count per day (0.01 = +1 %/day)
+
+
+@dataclass(config=STRICT)
+class PosTimings:
+    scan_s_per_item: Positive
+    payment_mix: dict[Literal["cash", "card", "qr"], Probability]
+    payment_mean_s: dict[Literal["cash", "card", "qr"], Positive]
+
+    @model_validator(mode="after")
+    def _mix_sums_to_one(self) -> PosTimings:
+        if abs(sum(self.payment_mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"payment_mix must sum to 1, got {sum(self.payment_mix.values())}")
+        if set(self.payment_mix) - set(self.payment_mean_s):
+            raise ValueError("payment_mean_s needs a time for every method in payment_mix")
+        return self
+
+
+@dataclass(config=STRICT)
+class HardwareConfig:
+    name: str
+    door_counter: DoorCounterConfig
+    pos: PosTimings
+
+
+@dataclass(config=STRICT)
+class ValidateConfig:
+    """The M/M/c validation mode: flat Poisson arrivals straight to exponential lanes."""
+
+    arrival_rate_per_min: Positive
+    service_mean_min: Positive
+    lanes: PositiveInt
+
+    @model_validator(mode="after")
+    def _stable(self) -> ValidateConfig:
+        load = self.arrival_rate_per_min * self.service_mean_min / self.lanes
+        if load >= 1.0:
+            raise ValueError(f"utilisation {load:.3f} >= 1: the queue grows without bound")
+        return self
+
+
+@dataclass(config=STRICT)
+class RunConfig:
+    seed: Count
+    days: PositiveInt
+    start_date: dt.date
+    mode: Literal["store", "validate_mmc"]
+    progress: Literal["auto", "on", "off"]
+    chain: ChainConfig
+    store: StoreFormat
+    population: PopulationConfig
+    strategy: StrategyConfig
+    hardware: HardwareConfig
+    validate: ValidateConfig | None = None
+
+    @model_validator(mode="after")
+    def _mode_has_its_section(self) -> RunConfig:
+        if self.mode == "validate_mmc" and self.validate is None:
+            raise ValueError("mode validate_mmc needs the validate section")
+        return self

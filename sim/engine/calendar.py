@@ -1,0 +1,76 @@
+"""The calendar: simulation minutes to dates, opening hours and the traffic profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+MINUTES_PER_DAY = 1440
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Maps simulation time (minutes since the run's start, midnight of `start`) to dates.
+
+    `weekday_factors` (Monday first) scale a day's traffic; `hourly_weights` spread it over
+    the hours of the day inside opening hours.
+    """
+
+    start: dt.date
+    opens_min: int
+    closes_min: int
+    weekday_factors: tuple[float, ...]
+    hourly_weights: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.opens_min < self.closes_min <= MINUTES_PER_DAY:
+            raise ValueError(
+                f"opening hours: need 0 <= opens < closes <= 1440 minutes, got "
+                f"{self.opens_min}..{self.closes_min}"
+            )
+        if len(self.weekday_factors) != 7 or len(self.hourly_weights) != 24:
+            raise ValueError("need 7 weekday factors and 24 hourly weights")
+
+    def date_of(self, t: float) -> dt.date:
+        return self.start + dt.timedelta(days=int(t // MINUTES_PER_DAY))
+
+    def datetime_at(self, t: float) -> dt.datetime:
+        """The wall-clock moment of simulation time `t` (naive, the chain's local time)."""
+        return dt.datetime.combine(self.start, dt.time()) + dt.timedelta(minutes=t)
+
+    def day_index(self, t: float) -> int:
+        return int(t // MINUTES_PER_DAY)
+
+    def opening(self, day: int) -> tuple[float, float]:
+        """Opening and closing time of `day` in simulation minutes."""
+        base = day * MINUTES_PER_DAY
+        return base + self.opens_min, base + self.closes_min
+
+    def is_open(self, t: float) -> bool:
+        opens, closes = self.opening(self.day_index(t))
+        return opens <= t < closes
+
+    def weekday_factor(self, day: int) -> float:
+        return self.weekday_factors[(self.start + dt.timedelta(days=day)).weekday()]
+
+    def rate_segments(self, day: int, daily_mean: float) -> list[tuple[float, float, float]]:
+        """Piecewise-constant arrival rate of `day`: (start, end, parties per minute).
+
+        The day's expected arrivals are `daily_mean` times the weekday factor, spread over
+        the open part of each hour in proportion to its weight.
+        """
+        opens, closes = self.opening(day)
+        base = day * MINUTES_PER_DAY
+        pieces = []
+        for hour, weight in enumerate(self.hourly_weights):
+            start = max(base + hour * 60, opens)
+            end = min(base + hour * 60 + 60, closes)
+            if end > start and weight > 0:
+                pieces.append((start, end, weight * (end - start) / 60))
+        total = sum(mass for _, _, mass in pieces)
+        expected = daily_mean * self.weekday_factor(day)
+        return [(s, e, expected * mass / total / (e - s)) for s, e, mass in pieces]
+
+
+def open_minutes(calendar: Calendar, days: int) -> float:
+    return days * (calendar.closes_min - calendar.opens_min)

@@ -1,0 +1,133 @@
+"""One run: build the twin from a validated config, simulate, write the results folder."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from pydantic import RootModel
+
+from sim.config.schema import RunConfig
+from sim.experiment.progress import SimulationProgress
+from sim.metrics import plots
+from sim.metrics.kpis import daily_kpis, events_frame, run_summary
+from sim.metrics.queueing import erlang_c_mean_wait
+from sim.metrics.results import write_json, write_parquet
+from sim.model import TwinModel
+
+PACKAGES = (
+    "storetwin",
+    "simpy",
+    "mesa",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "hydra-core",
+    "pydantic",
+    "matplotlib",
+)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    folder: Path
+    summary: dict[str, float]
+    wall_s: float
+    events: int
+    visits: int
+    reference: dict[str, float]
+
+
+def config_dict(config: RunConfig) -> dict[str, Any]:
+    return RootModel[RunConfig](config).model_dump(mode="json")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return result.stdout.strip() if result.returncode == 0 else "unknown"
+
+
+def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel:
+    """Build and run the twin; the model keeps the log and monitors."""
+    model = TwinModel(config)
+    while model.env.now < model.horizon_min:
+        model.step()
+        if progress is not None:
+            progress.update(model.env.now, model.horizon_min)
+    return model
+
+
+def run(
+    config: RunConfig,
+    folder: Path,
+    progress: SimulationProgress | None = None,
+    overrides: list[str] | None = None,
+) -> RunOutcome:
+    """Simulate `config` and write its results folder; `run.json` is written last."""
+    started = time.perf_counter()
+    model = simulate(config, progress)
+    wall_s = time.perf_counter() - started
+
+    events = events_frame(model.log.to_arrow())
+    monitors = {store.id: store.checkout.monitor for store in model.stores}
+    daily = daily_kpis(events, monitors, model.calendar, config.days)
+    summary = run_summary(events, monitors, model.calendar, config.days)
+    visits = sum(1 for e in model.log if type(e).__name__ == "VisitStarted")
+    reference = {}
+    if config.mode == "validate_mmc":
+        v = config.validate
+        reference["erlang_c_wait_mean_min"] = erlang_c_mean_wait(
+            v.arrival_rate_per_min, v.service_mean_min, v.lanes
+        )
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
+    write_parquet(folder / "kpis_daily.parquet", daily)
+    write_json(folder / "summary.json", summary)
+    plots.hourly_footfall_and_transactions(
+        events, config.days, folder / "plots" / "hourly_footfall.png"
+    )
+    plots.queue_length_over_day(monitors, config.days, folder / "plots" / "queue_length.png")
+    write_json(
+        folder / "run.json",
+        {
+            "config": config_dict(config),
+            "overrides": list(overrides or []),
+            "seed": config.seed,
+            "versions": package_versions(),
+            "git_commit": git_commit(),
+            "wall_s": round(wall_s, 4),
+            "events": len(model.log),
+            "visits": visits,
+            "reference": reference,
+        },
+    )
+    return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
+
+
+__all__ = ["RunOutcome", "config_dict", "run", "simulate"]

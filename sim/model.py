@@ -1,0 +1,60 @@
+"""The twin: a Mesa model whose clock is SimPy's, one hour per Mesa step."""
+
+from __future__ import annotations
+
+import mesa
+import simpy
+
+from sim.config.schema import RunConfig, clock_minutes
+from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.events import EventLog
+from sim.engine.streams import Streams
+from sim.world.catalog import Catalog
+from sim.world.devices import StoreDevices
+from sim.world.population import Population
+from sim.world.store import StoreRuntime
+
+STEP_MIN = 60.0
+
+
+class TwinModel(mesa.Model):
+    """A chain of stores in the detailed fidelity.
+
+    Staff and in-store shoppers are Mesa agents; a shopper exists as an agent only while
+    she is in a store. Time advances in SimPy; each Mesa `step()` runs one simulated hour.
+    """
+
+    def __init__(self, config: RunConfig) -> None:
+        streams = Streams(config.seed)
+        super().__init__(rng=streams.get("model"))
+        self.config = config
+        self.streams = streams
+        self.env = simpy.Environment()
+        self.log = EventLog()
+        self.calendar = Calendar(
+            start=config.start_date,
+            opens_min=clock_minutes(config.store.opens),
+            closes_min=clock_minutes(config.store.closes),
+            weekday_factors=tuple(config.store.weekday_factors),
+            hourly_weights=tuple(config.store.hourly_weights),
+        )
+        self.population = Population.generate(config.population, streams.get("population"))
+        self.catalog = Catalog.from_config(config.store.catalog)
+        self.devices = StoreDevices(self.env, config.hardware, streams, self.log)
+        self.stores = [
+            StoreRuntime(
+                self, site, config, self.calendar, self.population, self.catalog, streams, self.log
+            )
+            for site in config.chain.stores
+        ]
+
+    @property
+    def horizon_min(self) -> float:
+        return self.config.days * MINUTES_PER_DAY
+
+    def step(self) -> None:
+        self.env.run(until=min(self.env.now + STEP_MIN, self.horizon_min))
+
+    def run(self) -> None:
+        while self.env.now < self.horizon_min:
+            self.step()

@@ -1,0 +1,91 @@
+"""The checkout: tills as a pool of lanes that shoppers queue for, with a queue monitor.
+
+Monitoring stays out of the model logic: `QueueMonitor` records each change of the number
+waiting, and the metrics fold it into time averages afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+
+@dataclass
+class QueueMonitor:
+    """Piecewise-constant record of how many shoppers wait: (time, count from then on)."""
+
+    times: list[float] = field(default_factory=lambda: [0.0])
+    counts: list[int] = field(default_factory=lambda: [0])
+
+    def record(self, t: float, count: int) -> None:
+        if t == self.times[-1]:
+            self.counts[-1] = count
+        else:
+            self.times.append(t)
+            self.counts.append(count)
+
+    def area(self, start: float, end: float) -> float:
+        """Integral of the waiting count over [start, end), in shopper-minutes."""
+        times = np.asarray(self.times)
+        counts = np.asarray(self.counts, dtype=float)
+        edges = np.clip(np.append(times, np.inf), start, end)
+        return float(np.sum(counts * np.diff(edges)))
+
+
+class Checkout:
+    """Open lanes wait in a SimPy store; a shopper takes the first free one."""
+
+    def __init__(self, env: simpy.Environment, lanes: list[str]) -> None:
+        self.env = env
+        self._free = simpy.Store(env)
+        self._free.items.extend(lanes)
+        self.open_lanes = len(lanes)
+        self.waiting = 0
+        self.monitor = QueueMonitor()
+        self._closing: dict[str, Callable[[], None]] = {}
+
+    def _set_waiting(self, change: int) -> None:
+        self.waiting += change
+        self.monitor.record(self.env.now, self.waiting)
+
+    def join(self) -> simpy.events.Event:
+        """Join the queue; the returned event gives a lane once one is free."""
+        self._set_waiting(+1)
+        request = self._free.get()
+        request.callbacks.append(self._served)
+        return request
+
+    def _served(self, request: simpy.events.Event) -> None:
+        if request.ok:
+            self._set_waiting(-1)
+
+    def leave_queue(self, request: simpy.events.Event) -> None:
+        """She gives up waiting (reneges) before a lane took her."""
+        if not request.triggered:
+            request.cancel()
+            self._set_waiting(-1)
+
+    def release(self, lane: str) -> None:
+        """The lane is free again, unless it was asked to close meanwhile."""
+        on_closed = self._closing.pop(lane, None)
+        if on_closed is None:
+            self._free.put(lane)
+        else:
+            self.open_lanes -= 1
+            on_closed()
+
+    def open_lane(self, lane: str) -> None:
+        self.open_lanes += 1
+        self._free.put(lane)
+
+    def close_lane(self, lane: str, on_closed: Callable[[], None]) -> None:
+        """Close `lane` now if it is free, else as soon as its current sale is over."""
+        if lane in self._free.items:
+            self._free.items.remove(lane)
+            self.open_lanes -= 1
+            on_closed()
+        else:
+            self._closing[lane] = on_closed

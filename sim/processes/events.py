@@ -1,0 +1,92 @@
+"""Events of a store visit, from the door to the till, as the twin knows them (the truth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine.events import Event
+
+
+@dataclass(frozen=True, slots=True)
+class VisitStarted(Event):
+    store: str
+    visit: int
+    customer: int
+    party_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideConsulted(Event):
+    store: str
+    visit: int
+    guide: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class GuideUnavailable(Event):
+    """She wanted help, but no guide was free within her patience."""
+
+    store: str
+    visit: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutJoined(Event):
+    store: str
+    visit: int
+    waiting: int  # shoppers already waiting when she joined
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutBalked(Event):
+    store: str
+    visit: int
+    waiting: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutReneged(Event):
+    store: str
+    visit: int
+    waited_min: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStarted(Event):
+    store: str
+    visit: int
+    lane: str
+    waited_min: float
+
+
+@dataclass(frozen=True, slots=True)
+class SaleCompleted(Event):
+    store: str
+    visit: int
+    customer: int
+    lane: str
+    items: int
+    amount_cents: int
+    payment: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEnded(Event):
+    store: str
+    visit: int
+    outcome: str  # bought | no_purchase | balked | reneged
+
+
+@dataclass(frozen=True, slots=True)
+class LaneOpened(Event):
+    store: str
+    lane: str
+    guide: str
+
+
+@dataclass(frozen=True, slots=True)
+class LaneClosed(Event):
+    store: str
+    lane: str
+    guide: str

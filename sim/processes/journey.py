@@ -1,0 +1,149 @@
+"""A shopper's visit as a SimPy process: browse, maybe ask a guide, decide, queue, pay.
+
+Every decision uses the shopper's own block of draws (see `Shopper`), never a shared
+stream, so two strategies on one seed differ only where the strategy makes them differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from sim.agents.shopper import Shopper
+from sim.processes.events import (
+    CheckoutBalked,
+    CheckoutJoined,
+    CheckoutReneged,
+    GuideConsulted,
+    GuideUnavailable,
+    SaleCompleted,
+    ServiceStarted,
+    VisitEnded,
+)
+
+if TYPE_CHECKING:
+    from sim.world.store import StoreRuntime
+
+MAX_ITEMS = 12
+DRAWS_FIXED = 10  # ask, consult, buy, items, payment method and time, balk, patience, spare
+
+
+def draws_per_visit(zones: int) -> int:
+    """How many uniforms one visit may consume: two per zone, one per item, the rest."""
+    return 2 * zones + MAX_ITEMS + DRAWS_FIXED
+
+
+def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
+    env, fmt, log = store.env, store.format, store.log
+    for zone in fmt.zones:
+        browses, dwell = shopper.chance(zone.visit_prob), shopper.exponential(zone.dwell_mean_min)
+        if browses:
+            yield env.timeout(dwell)
+
+    buy_prob = fmt.buy_prob
+    if shopper.chance(fmt.ask_guide_prob):
+        guide = yield from _find_guide(store, shopper)
+        consult = shopper.exponential(fmt.consult_mean_min)
+        if guide is not None:
+            yield env.timeout(consult)
+            guide.consultations += 1
+            guide.minutes_consulting += consult
+            store.guides.put(guide)
+            log.append(GuideConsulted(env.now, store.id, shopper.visit, guide.code, consult))
+            buy_prob = min(1.0, fmt.buy_prob_with_guide * guide.skill)
+    if not shopper.chance(buy_prob):
+        _end(store, shopper, "no_purchase")
+        return
+
+    items, amount = _basket(store, shopper)
+    yield from checkout(store, shopper, items, amount)
+
+
+def _find_guide(store: StoreRuntime, shopper: Shopper):
+    env = store.env
+    request = store.guides.get()
+    yield request | env.timeout(store.format.guide_wait_max_min)
+    if request.triggered:
+        return request.value
+    request.cancel()
+    store.log.append(GuideUnavailable(env.now, store.id, shopper.visit))
+    return None
+
+
+def _basket(store: StoreRuntime, shopper: Shopper) -> tuple[list[int], int]:
+    """Items she takes to the till (catalog indices) and their total in cents."""
+    fmt, catalog = store.format, store.catalog
+    extra_mean = fmt.basket_items_mean - 1.0
+    count = 1 + _poisson_inverse(extra_mean, shopper.uniform())
+    count = min(count, MAX_ITEMS)
+    budget = int(store.population.spending_power_cents[shopper.customer])
+    sensitivity = float(store.population.price_sensitivity[shopper.customer])
+    cumulative = np.cumsum(catalog.affordable_weights(budget, sensitivity))
+    picks = [
+        min(int(np.searchsorted(cumulative, shopper.uniform(), side="right")), len(catalog) - 1)
+        for _ in range(count)
+    ]
+    return picks, int(catalog.price_cents[picks].sum())
+
+
+def _poisson_inverse(mean: float, u: float) -> int:
+    """Inverse CDF of a Poisson distribution at `u` (small means: a short walk)."""
+    k, term = 0, np.exp(-mean)
+    cumulative = term
+    while u > cumulative and k < 10 * MAX_ITEMS:
+        k += 1
+        term *= mean / k
+        cumulative += term
+    return k
+
+
+def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cents: int):
+    """Queue for a till (she may balk or renege), pay, leave."""
+    env, log, lanes = store.env, store.log, store.checkout
+    behaviour = store.format.checkout
+    balks = shopper.chance(behaviour.balk_prob)
+    patience = shopper.exponential(behaviour.patience_mean_min)
+    waiting = lanes.waiting
+    if store.balking and waiting >= behaviour.balk_queue_per_lane * lanes.open_lanes and balks:
+        log.append(CheckoutBalked(env.now, store.id, shopper.visit, waiting))
+        _end(store, shopper, "balked")
+        return
+    log.append(CheckoutJoined(env.now, store.id, shopper.visit, waiting))
+    store.on_checkout_joined()
+    joined = env.now
+    request = lanes.join()
+    if store.balking:
+        yield request | env.timeout(patience)
+    else:
+        yield request
+    if not request.triggered:
+        lanes.leave_queue(request)
+        log.append(CheckoutReneged(env.now, store.id, shopper.visit, env.now - joined))
+        _end(store, shopper, "reneged")
+        return
+    lane = request.value
+    log.append(ServiceStarted(env.now, store.id, shopper.visit, lane, env.now - joined))
+    method, service_min = store.service_time(shopper, len(items))
+    yield env.timeout(service_min)
+    log.append(
+        SaleCompleted(
+            env.now,
+            store.id,
+            shopper.visit,
+            shopper.customer,
+            lane,
+            len(items),
+            amount_cents,
+            method,
+        )
+    )
+    lanes.release(lane)
+    _end(store, shopper, "bought")
+
+
+def _end(store: StoreRuntime, shopper: Shopper, outcome: str) -> None:
+    store.log.append(VisitEnded(store.env.now, store.id, shopper.visit, outcome))
+    shopper.remove()

@@ -1,0 +1,152 @@
+"""One store at run time: its lanes, guides, devices and the processes that bring shoppers.
+
+The store wires components together; the journey logic lives in `sim.processes`, the
+devices in `hardware_models`, the monitoring in `sim.metrics`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+
+import numpy as np
+import simpy
+
+from sim.agents.shopper import Shopper
+from sim.agents.staff import Cashier, Guide
+from sim.config.schema import RunConfig, Site
+from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.events import EventLog
+from sim.engine.streams import Streams
+from sim.processes.arrivals import arrival_times
+from sim.processes.checkout import Checkout
+from sim.processes.events import LaneClosed, LaneOpened, VisitStarted
+from sim.processes.journey import checkout, draws_per_visit, store_visit
+from sim.world.catalog import Catalog
+from sim.world.population import Population
+
+
+class StoreRuntime:
+    """A store in the detailed fidelity: every shopper's visit is a SimPy process."""
+
+    def __init__(
+        self,
+        model,
+        site: Site,
+        config: RunConfig,
+        calendar: Calendar,
+        population: Population,
+        catalog: Catalog,
+        streams: Streams,
+        log: EventLog,
+    ) -> None:
+        self.model = model
+        self.env: simpy.Environment = model.env
+        self.id = site.id
+        self.site = site
+        self.config = config
+        self.format = config.store
+        self.calendar = calendar
+        self.population = population
+        self.catalog = catalog
+        self.log = log
+        self.validating = config.mode == "validate_mmc"
+        self.balking = not self.validating
+        self._arrival_rng = streams.get(f"arrivals/{site.id}")
+        self._visit_rng = streams.get(f"visits/{site.id}")
+        self._pick_rng = streams.get(f"customers/{site.id}")
+        self._draws = draws_per_visit(len(self.format.zones))
+        self._visits = 0
+
+        lanes = config.validate.lanes if self.validating else self.format.lanes
+        self.cashiers = [Cashier(model, site.id, f"L{i + 1}") for i in range(lanes)]
+        self.checkout = Checkout(self.env, [c.lane for c in self.cashiers])
+        skill_rng = streams.get(f"staff/{site.id}")
+        guides = [
+            Guide(model, site.id, f"{site.id}-G{i + 1}", float(skill_rng.uniform(0.8, 1.2)))
+            for i in range(self.format.guides)
+        ]
+        self.guides = simpy.Store(self.env)
+        self.guides.items.extend(guides)
+        self._busting = config.strategy.queue_busting
+        self._mobile_open: dict[str, Guide] = {}
+
+        self.door_counter = model.devices.door_counter(site.id)
+        payment = config.hardware.pos
+        self._methods = list(payment.payment_mix)
+        self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
+        self.env.process(self._arrivals())
+
+    # --- arrivals -------------------------------------------------------------------------
+    def _segments(self, day: int) -> list[tuple[float, float, float]]:
+        if self.validating:
+            start = day * MINUTES_PER_DAY
+            return [(start, start + MINUTES_PER_DAY, self.config.validate.arrival_rate_per_min)]
+        daily = self.format.daily_visitors * self.site.traffic_factor
+        return self.calendar.rate_segments(day, daily)
+
+    def _arrivals(self) -> Generator[simpy.Event, None, None]:
+        party_cdf = np.cumsum(self.format.party_size_probs)
+        for day in range(self.config.days):
+            times = arrival_times(self._segments(day), self._arrival_rng)
+            n = len(times)
+            customers = self.population.draw_visitors(self._pick_rng, n)
+            parties = 1 + np.searchsorted(party_cdf, self._arrival_rng.random(n), side="right")
+            draws = self._visit_rng.random((n, self._draws))
+            for i in range(n):
+                yield self.env.timeout(times[i] - self.env.now)
+                self._start_visit(int(customers[i]), int(min(parties[i], len(party_cdf))), draws[i])
+            day_end = (day + 1) * MINUTES_PER_DAY
+            if self.env.now < day_end:
+                yield self.env.timeout(day_end - self.env.now)
+
+    def _start_visit(self, customer: int, party_size: int, draws: np.ndarray) -> None:
+        self._visits += 1
+        now = self.env.now
+        shopper = Shopper(self.model, self.id, self._visits, customer, party_size, draws)
+        self.log.append(VisitStarted(now, self.id, shopper.visit, customer, party_size))
+        if self.validating:
+            self.env.process(checkout(self, shopper, [], 0))
+        else:
+            self.door_counter.people_entered(now, party_size)
+            self.env.process(store_visit(self, shopper))
+
+    # --- checkout -------------------------------------------------------------------------
+    def service_time(self, shopper: Shopper, items: int) -> tuple[str, float]:
+        """Payment method and minutes at the till for a basket of `items`."""
+        if self.validating:
+            return "none", shopper.exponential(self.config.validate.service_mean_min)
+        pos = self.config.hardware.pos
+        pick = int(np.searchsorted(self._method_cdf, shopper.uniform(), side="right"))
+        method = self._methods[min(pick, len(self._methods) - 1)]
+        pay_s = -pos.payment_mean_s[method] * math.log1p(-shopper.uniform())
+        return method, (items * pos.scan_s_per_item + pay_s) / 60.0
+
+    def on_checkout_joined(self) -> None:
+        """Queue busting: a free guide opens a mobile lane when the queue is long."""
+        busting = self._busting
+        if not busting.enabled or len(self._mobile_open) >= busting.mobile_lanes:
+            return
+        lanes = self.checkout
+        if lanes.waiting + 1 < busting.queue_per_lane * lanes.open_lanes or not self.guides.items:
+            return
+        guide = self.guides.items.pop(0)
+        lane = f"M{len(self._mobile_open) + 1}"
+        self._mobile_open[lane] = guide
+        lanes.open_lane(lane)
+        self.log.append(LaneOpened(self.env.now, self.id, lane, guide.code))
+        self.env.process(self._close_when_quiet(lane))
+
+    def _close_when_quiet(self, lane: str) -> Generator[simpy.Event, None, None]:
+        while self.checkout.waiting > 0:
+            yield self.env.timeout(1.0)
+        guide = self._mobile_open[lane]
+        self.checkout.close_lane(lane, self._back_to_floor(lane, guide))
+
+    def _back_to_floor(self, lane: str, guide: Guide) -> Callable[[], None]:
+        def done() -> None:
+            del self._mobile_open[lane]
+            self.guides.put(guide)
+            self.log.append(LaneClosed(self.env.now, self.id, lane, guide.code))
+
+        return done
