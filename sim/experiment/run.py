@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import platform
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -72,13 +75,30 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
+@contextlib.contextmanager
+def fewer_gc_passes(threshold: int = 50_000) -> Iterator[None]:
+    """Collect the youngest generation less often while the event loop runs.
+
+    A discrete-event loop allocates millions of short-lived events and generators, and the
+    default threshold (700) costs about a fifth of the run in collector passes. Collection
+    still happens, so memory stays bounded; the old settings come back afterwards.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(threshold, old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel:
     """Build and run the twin; the model keeps the log and monitors."""
     model = TwinModel(config)
-    while model.env.now < model.horizon_min:
-        model.step()
-        if progress is not None:
-            progress.update(model.env.now, model.horizon_min)
+    with fewer_gc_passes():
+        while model.env.now < model.horizon_min:
+            model.step()
+            if progress is not None:
+                progress.update(model.env.now, model.horizon_min)
     return model
 
 

@@ -6,6 +6,7 @@ stream, so two strategies on one seed differ only where the strategy makes them 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
@@ -38,10 +39,14 @@ def draws_per_visit(zones: int) -> int:
 
 def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
     env, fmt, log = store.env, store.format, store.log
+    browsing = 0.0
     for zone in fmt.zones:
         browses, dwell = shopper.chance(zone.visit_prob), shopper.exponential(zone.dwell_mean_min)
         if browses:
-            yield env.timeout(dwell)
+            browsing += dwell
+    # Nothing happens between zones, so one timeout covers the whole walk through them.
+    if browsing > 0:
+        yield env.timeout(browsing)
 
     buy_prob = fmt.buy_prob
     if shopper.chance(fmt.ask_guide_prob):
@@ -81,12 +86,10 @@ def _basket(store: StoreRuntime, shopper: Shopper) -> tuple[list[int], int]:
     count = min(count, MAX_ITEMS)
     budget = int(store.population.spending_power_cents[shopper.customer])
     sensitivity = float(store.population.price_sensitivity[shopper.customer])
-    cumulative = np.cumsum(catalog.affordable_weights(budget, sensitivity))
-    picks = [
-        min(int(np.searchsorted(cumulative, shopper.uniform(), side="right")), len(catalog) - 1)
-        for _ in range(count)
-    ]
-    return picks, int(catalog.price_cents[picks].sum())
+    cdf = catalog.choice_cdf(budget, sensitivity)
+    last = len(catalog) - 1
+    picks = [min(bisect.bisect_right(cdf, shopper.uniform()), last) for _ in range(count)]
+    return picks, sum(catalog.prices[i] for i in picks)
 
 
 def _poisson_inverse(mean: float, u: float) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,9 +29,20 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.skus)
 
-    def affordable_weights(self, budget_cents: int, price_sensitivity: float) -> np.ndarray:
-        """Choice weights over items: a price-sensitive shopper shies away from items above
-        her budget."""
-        ratio = self.price_cents / max(budget_cents, 1)
-        weights = np.exp(-price_sensitivity * 3.0 * np.maximum(ratio - 0.5, 0.0))
-        return weights / weights.sum()
+    def choice_cdf(self, budget_cents: int, price_sensitivity: float) -> list[float]:
+        """Cumulative choice weights over items (last = 1): a price-sensitive shopper shies
+        away from items dear for her budget. Plain Python: a catalog is a few dozen items
+        and this runs once per buyer."""
+        scale = price_sensitivity * 3.0 / max(budget_cents, 1)
+        half = 0.5 * max(budget_cents, 1)
+        weights = [math.exp(-scale * max(price - half, 0)) for price in self._price_tuple]
+        cdf = list(itertools.accumulate(weights))
+        total = cdf[-1]
+        return [w / total for w in cdf]
+
+    @property
+    def prices(self) -> tuple[int, ...]:
+        return self._price_tuple
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_price_tuple", tuple(self.price_cents.tolist()))

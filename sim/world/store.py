@@ -91,16 +91,22 @@ class StoreRuntime:
             times = arrival_times(self._segments(day), self._arrival_rng)
             n = len(times)
             customers = self.population.draw_visitors(self._pick_rng, n)
-            parties = 1 + np.searchsorted(party_cdf, self._arrival_rng.random(n), side="right")
+            parties = np.minimum(
+                1 + np.searchsorted(party_cdf, self._arrival_rng.random(n), side="right"),
+                len(party_cdf),
+            )
             draws = self._visit_rng.random((n, self._draws))
-            for i in range(n):
-                yield self.env.timeout(times[i] - self.env.now)
-                self._start_visit(int(customers[i]), int(min(parties[i], len(party_cdf))), draws[i])
+            # Python scalars from here on: numpy scalars would leak into SimPy's clock.
+            for t, customer, party, visit_draws in zip(
+                times.tolist(), customers.tolist(), parties.tolist(), draws.tolist(), strict=True
+            ):
+                yield self.env.timeout(t - self.env.now)
+                self._start_visit(customer, party, visit_draws)
             day_end = (day + 1) * MINUTES_PER_DAY
             if self.env.now < day_end:
                 yield self.env.timeout(day_end - self.env.now)
 
-    def _start_visit(self, customer: int, party_size: int, draws: np.ndarray) -> None:
+    def _start_visit(self, customer: int, party_size: int, draws: list[float]) -> None:
         self._visits += 1
         now = self.env.now
         shopper = Shopper(self.model, self.id, self._visits, customer, party_size, draws)
