@@ -46,15 +46,22 @@ def hourly_footfall_and_transactions(events: pd.DataFrame, days: int, path: Path
     _save(figure, path)
 
 
-def queue_length_over_day(monitors: dict[str, QueueMonitor], days: int, path: Path) -> None:
-    """Shoppers waiting at the checkout over the day, per store (step plot, all days)."""
+def queue_length_over_day(monitors: dict[str, QueueMonitor], days: int, path: Path,
+                          slot_min: int = 15) -> None:
+    """Mean number waiting at the checkout in each slot of the day (averaged over days)."""
+    slots = np.arange(0, 1440, slot_min)
     figure, axis = plt.subplots(figsize=(8, 4))
     for store, monitor in sorted(monitors.items()):
-        times = np.asarray(monitor.times) / MINUTES_PER_HOUR
-        axis.step(times, monitor.counts, where="post", label=store, linewidth=0.9)
-    axis.set_xlabel("hours since the start of the run")
-    axis.set_ylabel("shoppers waiting")
-    axis.set_xlim(0, days * 24)
-    axis.set_title("Checkout queue length")
-    axis.legend(loc="upper right", fontsize="small")
+        mean = [
+            sum(monitor.area(day * 1440 + s, day * 1440 + s + slot_min) for day in range(days))
+            / (slot_min * max(days, 1))
+            for s in slots
+        ]
+        axis.step(slots / MINUTES_PER_HOUR, mean, where="post", label=store, linewidth=1.0)
+    axis.set_xlabel("hour of day")
+    axis.set_ylabel(f"shoppers waiting (mean per {slot_min} min)")
+    axis.set_xlim(0, 24)
+    axis.set_xticks(range(0, 25, 2))
+    axis.set_title("Checkout queue over the day")
+    axis.legend(loc="upper left", fontsize="small")
     _save(figure, path)
