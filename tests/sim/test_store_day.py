@@ -1,0 +1,90 @@
+"""One detailed store-day, end to end, through the model's own objects."""
+
+from collections import Counter
+
+import pytest
+
+from sim.agents.shopper import Shopper
+from sim.agents.staff import Cashier, Guide
+from sim.config.load import compose_config, validate
+from sim.experiment.run import simulate
+
+BASE = ["chain=single_store", "days=1", "population.size=3000"]
+
+
+def run(*overrides: str):
+    return simulate(validate(compose_config([*BASE, *overrides])))
+
+
+def kinds(model) -> Counter:
+    return Counter(type(e).__name__ for e in model.log)
+
+
+def test_every_visit_ends_once_and_outcomes_add_up():
+    model = run("seed=3")
+    started = {e.visit for e in model.log if type(e).__name__ == "VisitStarted"}
+    ended = [e for e in model.log if type(e).__name__ == "VisitEnded"]
+    assert len(started) > 100 and sorted(e.visit for e in ended) == sorted(started)
+    outcomes = Counter(e.outcome for e in ended)
+    counts = kinds(model)
+    assert outcomes["bought"] == counts["SaleCompleted"] == counts["ServiceStarted"]
+    assert outcomes["balked"] == counts["CheckoutBalked"]
+    assert outcomes["reneged"] == counts["CheckoutReneged"]
+    assert counts["CheckoutJoined"] == outcomes["bought"] + outcomes["reneged"]
+
+
+def test_shoppers_are_agents_only_while_in_the_store():
+    model = run("seed=4")
+    assert len(model.agents_by_type.get(Shopper, [])) == 0
+    assert len(model.agents_by_type[Guide]) == model.config.store.guides
+    assert len(model.agents_by_type[Cashier]) == model.config.store.lanes
+
+
+def test_guides_are_a_limited_resource():
+    alone = kinds(run("store.guides=0", "store.ask_guide_prob=1"))
+    assert alone["GuideConsulted"] == 0 and alone["GuideUnavailable"] > 0
+    crowded = kinds(run("store.guides=1", "store.ask_guide_prob=1"))
+    staffed = kinds(run("store.guides=20", "store.ask_guide_prob=1"))
+    assert 0 < crowded["GuideConsulted"] < staffed["GuideConsulted"]
+    assert crowded["GuideUnavailable"] > staffed["GuideUnavailable"]
+
+
+def test_sales_happen_only_while_the_store_is_open_or_finishing():
+    model = run("seed=5")
+    opens, closes = model.calendar.opening(0)
+    arrivals = [e.t for e in model.log if type(e).__name__ == "VisitStarted"]
+    assert min(arrivals) >= opens and max(arrivals) < closes
+
+
+OVERLOADED = ["store.daily_visitors=3000", "store.lanes=1", "store.buy_prob=0.6",
+              "store.buy_prob_with_guide=0.8"]
+
+
+def test_long_queues_make_shoppers_balk_and_renege():
+    counts = kinds(run(*OVERLOADED))
+    assert counts["CheckoutBalked"] > 0 and counts["CheckoutReneged"] > 0
+
+
+def test_queue_busting_opens_mobile_lanes_and_cuts_waits():
+    status_quo = run(*OVERLOADED, "strategy=status_quo", "seed=9")
+    busting = run(*OVERLOADED, "strategy=queue_busting", "seed=9")
+    assert kinds(status_quo)["LaneOpened"] == 0
+    opened, closed = kinds(busting)["LaneOpened"], kinds(busting)["LaneClosed"]
+    assert opened > 0 and closed == opened
+
+    def mean_wait(model):
+        waits = [e.waited_min for e in model.log if type(e).__name__ == "ServiceStarted"]
+        return sum(waits) / len(waits)
+
+    assert mean_wait(busting) < 0.8 * mean_wait(status_quo)
+    # Common random numbers: the same shoppers arrived in both runs.
+    def arrivals(model):
+        return [(e.t, e.customer) for e in model.log if type(e).__name__ == "VisitStarted"]
+
+    assert arrivals(busting) == arrivals(status_quo)
+
+
+@pytest.mark.parametrize("lanes", [1, 3])
+def test_lane_count_changes_only_the_checkout(lanes):
+    model = run(f"store.lanes={lanes}", "seed=2")
+    assert model.stores[0].checkout.open_lanes == lanes
