@@ -46,8 +46,9 @@ def hourly_footfall_and_transactions(events: pd.DataFrame, days: int, path: Path
     _save(figure, path)
 
 
-def queue_length_over_day(monitors: dict[str, QueueMonitor], days: int, path: Path,
-                          slot_min: int = 15) -> None:
+def queue_length_over_day(
+    monitors: dict[str, QueueMonitor], days: int, path: Path, slot_min: int = 15
+) -> None:
     """Mean number waiting at the checkout in each slot of the day (averaged over days)."""
     slots = np.arange(0, 1440, slot_min)
     figure, axis = plt.subplots(figsize=(8, 4))

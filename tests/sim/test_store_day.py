@@ -56,8 +56,12 @@ def test_sales_happen_only_while_the_store_is_open_or_finishing():
     assert min(arrivals) >= opens and max(arrivals) < closes
 
 
-OVERLOADED = ["store.daily_visitors=3000", "store.lanes=1", "store.buy_prob=0.6",
-              "store.buy_prob_with_guide=0.8"]
+OVERLOADED = [
+    "store.daily_visitors=3000",
+    "store.lanes=1",
+    "store.buy_prob=0.6",
+    "store.buy_prob_with_guide=0.8",
+]
 
 
 def test_long_queues_make_shoppers_balk_and_renege():
@@ -77,6 +81,7 @@ def test_queue_busting_opens_mobile_lanes_and_cuts_waits():
         return sum(waits) / len(waits)
 
     assert mean_wait(busting) < 0.8 * mean_wait(status_quo)
+
     # Common random numbers: the same shoppers arrived in both runs.
     def arrivals(model):
         return [(e.t, e.customer) for e in model.log if type(e).__name__ == "VisitStarted"]
