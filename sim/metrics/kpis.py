@@ -86,18 +86,17 @@ def daily_kpis(
     by_store_day = dict(iter(events.groupby(["store", "day"], sort=True))) if len(events) else {}
     empty = events.iloc[0:0]
     for store, monitor in sorted(monitors.items()):
+        # Shoppers still queued after closing belong to that day's area.
+        day_areas = np.diff(monitor.cumulative_area(np.arange(days + 1) * MINUTES_PER_DAY))
         for day in range(days):
             opens, closes = calendar.opening(day)
-            day_end = (day + 1) * MINUTES_PER_DAY
-            # Shoppers still queued after closing belong to that day's area.
-            area = monitor.area(day * MINUTES_PER_DAY, day_end)
             part = by_store_day.get((store, day), empty)
             rows.append(
                 {
                     "store": store,
                     "date": calendar.date_of(opens),
                     "day": day,
-                    **_fold(part, area, closes - opens),
+                    **_fold(part, float(day_areas[day]), closes - opens),
                 }
             )
     return pd.DataFrame(rows)

@@ -51,13 +51,11 @@ def queue_length_over_day(
 ) -> None:
     """Mean number waiting at the checkout in each slot of the day (averaged over days)."""
     slots = np.arange(0, 1440, slot_min)
+    edges = np.arange(0, days * 1440 + slot_min, slot_min)
     figure, axis = plt.subplots(figsize=(8, 4))
     for store, monitor in sorted(monitors.items()):
-        mean = [
-            sum(monitor.area(day * 1440 + s, day * 1440 + s + slot_min) for day in range(days))
-            / (slot_min * max(days, 1))
-            for s in slots
-        ]
+        per_slot = np.diff(monitor.cumulative_area(edges)).reshape(days, len(slots))
+        mean = per_slot.mean(axis=0) / slot_min
         axis.step(slots / MINUTES_PER_HOUR, mean, where="post", label=store, linewidth=1.0)
     axis.set_xlabel("hour of day")
     axis.set_ylabel(f"shoppers waiting (mean per {slot_min} min)")

@@ -27,12 +27,19 @@ class QueueMonitor:
             self.times.append(t)
             self.counts.append(count)
 
+    def cumulative_area(self, points: np.ndarray) -> np.ndarray:
+        """Integral of the waiting count from time 0 up to each of `points`, vectorised."""
+        times = np.asarray(self.times, dtype=float)
+        counts = np.asarray(self.counts, dtype=float)
+        area_at_change = np.concatenate(([0.0], np.cumsum(counts[:-1] * np.diff(times))))
+        points = np.asarray(points, dtype=float)
+        last_change = np.maximum(np.searchsorted(times, points, side="right") - 1, 0)
+        return area_at_change[last_change] + counts[last_change] * (points - times[last_change])
+
     def area(self, start: float, end: float) -> float:
         """Integral of the waiting count over [start, end), in shopper-minutes."""
-        times = np.asarray(self.times)
-        counts = np.asarray(self.counts, dtype=float)
-        edges = np.clip(np.append(times, np.inf), start, end)
-        return float(np.sum(counts * np.diff(edges)))
+        before, after = self.cumulative_area(np.array([start, end]))
+        return float(after - before)
 
 
 class Checkout:
