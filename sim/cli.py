@@ -36,8 +36,12 @@ USAGE = """usage: storetwin COMMAND [overrides]
 
 commands:
   run       simulate the chain with the composed config (Hydra overrides, -m to sweep)
+  compare   scenario=NAME [replications=N] [precision=0.05 max_replications=N] [overrides]
+            every variant x replication with common random numbers; paired effects, 95 % CI
+  sweep     param=a,b,c ... [replications=N] [overrides]: a resumable parallel grid
+  report    DIR: tables, plots and report.html for any folder of results
 
-Later commands (compare, sweep, report, demo, loadtest, calibrate) plug in here.
+study options: backend=local|serial|dask workers=N address=tcp://host:8786 out=DIR
 `storetwin run --help` shows the config groups and their options."""
 
 
@@ -83,7 +87,31 @@ def run_command(args: list[str]) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"run": run_command}
+def _study_command(name: str) -> Callable[[list[str]], int]:
+    def command(args: list[str]) -> int:
+        from sim.experiment import commands  # imports the simulator: only when needed
+
+        try:
+            return getattr(commands, f"{name}_command")(args)
+        except ConfigErrors as errors:
+            console = Console(stderr=True, soft_wrap=True)
+            console.print(
+                f"[bold red]storetwin {name}: nothing was run "
+                f"({len(errors.problems)} problem(s)):[/]"
+            )
+            for problem in errors.problems:
+                console.print(f"  - {problem}", markup=False, highlight=False)
+            return EXIT_BAD_CONFIG
+
+    return command
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "run": run_command,
+    "compare": _study_command("compare"),
+    "sweep": _study_command("sweep"),
+    "report": _study_command("report"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -42,7 +42,7 @@ class ConfigErrors(Exception):
 _ADAPTER = TypeAdapter(RunConfig)
 
 
-def _key_path(loc: Sequence[Any]) -> str:
+def key_path(loc: Sequence[Any]) -> str:
     path = ""
     for part in loc:
         if isinstance(part, int):
@@ -66,10 +66,10 @@ def validate(cfg: DictConfig | dict) -> RunConfig:
             if item["type"] == "unexpected_keyword_argument":
                 message = "unknown key"
             problems.append(
-                f"{_key_path(item['loc'])}: {message} (got {item['input']!r})"
+                f"{key_path(item['loc'])}: {message} (got {item['input']!r})"
                 if item["type"] not in ("missing", "unexpected_keyword_argument")
                 and not isinstance(item["input"], dict | list)
-                else f"{_key_path(item['loc'])}: {message}"
+                else f"{key_path(item['loc'])}: {message}"
             )
         raise ConfigErrors(problems) from None
 

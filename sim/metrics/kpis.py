@@ -29,6 +29,26 @@ KPI_NAMES = (
     "checkout_arrival_rate_per_min",
 )
 
+# Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
+HIGHER_IS_BETTER = frozenset(
+    {
+        "transactions",
+        "conversion_true",
+        "conversion_measured",
+        "revenue",
+        "aov",
+        "units_per_transaction",
+    }
+)
+LOWER_IS_BETTER = frozenset(
+    {
+        "checkout_wait_mean_min",
+        "checkout_wait_p95_min",
+        "checkout_abandon_rate",
+        "checkout_queue_len_mean",
+    }
+)
+
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator else 0.0

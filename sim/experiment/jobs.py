@@ -1,0 +1,98 @@
+"""A job is one run of the twin: its overrides, its resolved config and the hash of that config.
+
+Jobs write their folder atomically: the run is built in a hidden `.partial` folder and renamed
+into place when complete, so an interrupted job (even `kill -9`) leaves nothing that counts.
+A job that fails leaves its traceback and config in a `failed/` folder, never an exception
+that stops its siblings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.config.load import compose_config, validate
+from sim.config.schema import RunConfig
+from sim.metrics.results import RUN_MARKER, is_complete, write_json
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run to do: its overrides and the identity of its resolved config."""
+
+    overrides: tuple[str, ...]
+    config: RunConfig = field(compare=False, repr=False)
+    key: str  # hash of the resolved config: the run's identity in a manifest
+    labels: dict[str, str | int] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_overrides(
+        cls, overrides: list[str], labels: dict[str, str | int] | None = None
+    ) -> Job:
+        from sim.experiment.run import config_dict  # the run module imports the model
+
+        config = validate(compose_config(overrides))
+        canonical = json.dumps(config_dict(config), sort_keys=True, separators=(",", ":"))
+        key = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return cls(tuple(overrides), config, key, dict(labels or {}))
+
+
+@dataclass(frozen=True)
+class JobResult:
+    key: str
+    folder: Path
+    ok: bool
+    summary: dict[str, float] | None
+    error: str | None = None
+    wall_s: float = 0.0
+
+
+def run_folder(root: Path, key: str) -> Path:
+    return root / "runs" / key
+
+
+def failed_folder(root: Path, key: str) -> Path:
+    return root / "failed" / key
+
+
+def load_result(root: Path, key: str) -> JobResult | None:
+    """The result of a job already done under `root`, or None if it must run."""
+    folder = run_folder(root, key)
+    if not is_complete(folder):
+        return None
+    summary = json.loads((folder / "summary.json").read_text())
+    wall_s = json.loads((folder / RUN_MARKER).read_text()).get("wall_s", 0.0)
+    return JobResult(key, folder, True, summary, wall_s=wall_s)
+
+
+def execute(job: Job, root: Path) -> JobResult:
+    """Run `job` into `root/runs/<key>` (atomically) or record its failure; never raises."""
+    from sim.experiment.run import config_dict, run
+
+    final = run_folder(root, job.key)
+    partial = final.parent / f".{job.key}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        outcome = run(job.config, partial, progress=None, overrides=list(job.overrides))
+        if final.exists():  # a concurrent twin of this job won the race: same config, same result
+            shutil.rmtree(partial)
+        else:
+            os.replace(partial, final)
+        shutil.rmtree(failed_folder(root, job.key), ignore_errors=True)
+        return JobResult(job.key, final, True, outcome.summary, wall_s=outcome.wall_s)
+    except Exception:
+        shutil.rmtree(partial, ignore_errors=True)
+        failed = failed_folder(root, job.key)
+        failed.mkdir(parents=True, exist_ok=True)
+        text = traceback.format_exc()
+        (failed / "traceback.txt").write_text(text)
+        write_json(
+            failed / "config.json",
+            {"overrides": list(job.overrides), "config": config_dict(job.config)},
+        )
+        return JobResult(job.key, failed, False, None, error=text.strip().splitlines()[-1])
