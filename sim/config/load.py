@@ -54,6 +54,11 @@ def key_path(loc: Sequence[Any]) -> str:
     return path or "<root>"
 
 
+def to_dict(config: RunConfig) -> dict[str, Any]:
+    """The config as plain JSON-ready data (dates as ISO strings)."""
+    return _ADAPTER.dump_python(config, mode="json")
+
+
 def validate(cfg: DictConfig | dict) -> RunConfig:
     """The typed config, or `ConfigErrors` naming every problem."""
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg

@@ -10,6 +10,7 @@ at equal times) and turns them into one Arrow table: the union of every kind's f
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
@@ -98,18 +99,22 @@ def events_to_arrow(events: Iterable[Event]) -> pa.Table:
         by_kind.setdefault(type(event), []).append(seq)
     parts = [schema.empty_table()]
     for kind, seqs in by_kind.items():
-        rows = [events[s] for s in seqs]
-        columns = {
-            "seq": seqs,
-            "t": [e.t for e in rows],
-            "kind": [kind.__name__] * len(rows),
-            "observed_by": [kind.observed_by] * len(rows),
-        }
-        for field in dataclasses.fields(kind):
-            if field.name != "t":
-                columns[field.name] = [getattr(e, field.name) for e in rows]
-        for name in schema.names:
-            if name not in columns:
-                columns[name] = [None] * len(rows)
-        parts.append(pa.table(columns, schema=schema))
+        names = [f.name for f in dataclasses.fields(kind)]
+        rows = map(operator.attrgetter(*names), (events[s] for s in seqs))
+        if len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+            rows = ((value,) for value in rows)
+        values = dict(zip(names, zip(*rows, strict=True), strict=True))
+        values["seq"] = seqs
+        n = len(seqs)
+        columns = []
+        for field in schema:
+            if field.name == "kind":
+                columns.append(pa.repeat(kind.__name__, n).cast(field.type))
+            elif field.name == "observed_by":
+                columns.append(pa.repeat(kind.observed_by, n).cast(field.type))
+            elif field.name in values:
+                columns.append(pa.array(values[field.name], field.type))
+            else:
+                columns.append(pa.nulls(n, field.type))
+        parts.append(pa.Table.from_arrays(columns, schema=schema))
     return pa.concat_tables(parts).sort_by("seq")

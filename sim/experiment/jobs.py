@@ -8,6 +8,7 @@ that stops its siblings.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -16,7 +17,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.config.load import compose_config, validate
+from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.metrics.results import RUN_MARKER, is_complete, write_json
 
@@ -34,12 +35,20 @@ class Job:
     def from_overrides(
         cls, overrides: list[str], labels: dict[str, str | int] | None = None
     ) -> Job:
-        from sim.experiment.run import config_dict  # the run module imports the model
+        return cls.from_config(overrides, validate(compose_config(overrides)), labels)
 
-        config = validate(compose_config(overrides))
-        canonical = json.dumps(config_dict(config), sort_keys=True, separators=(",", ":"))
+    @classmethod
+    def from_config(
+        cls, overrides: list[str], config: RunConfig, labels: dict[str, str | int] | None = None
+    ) -> Job:
+        canonical = json.dumps(to_dict(config), sort_keys=True, separators=(",", ":"))
         key = hashlib.sha256(canonical.encode()).hexdigest()[:16]
         return cls(tuple(overrides), config, key, dict(labels or {}))
+
+    def replicate(self, seed: int, labels: dict[str, str | int]) -> Job:
+        """The same job with another seed (no need to compose the config again)."""
+        overrides = [o for o in self.overrides if not o.startswith("seed=")] + [f"seed={seed}"]
+        return Job.from_config(overrides, dataclasses.replace(self.config, seed=seed), labels)
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ def load_result(root: Path, key: str) -> JobResult | None:
 
 def execute(job: Job, root: Path) -> JobResult:
     """Run `job` into `root/runs/<key>` (atomically) or record its failure; never raises."""
-    from sim.experiment.run import config_dict, run
+    from sim.experiment.run import run  # imports the model: only in the process that runs
 
     final = run_folder(root, job.key)
     partial = final.parent / f".{job.key}.partial-{os.getpid()}"
@@ -93,6 +102,6 @@ def execute(job: Job, root: Path) -> JobResult:
         (failed / "traceback.txt").write_text(text)
         write_json(
             failed / "config.json",
-            {"overrides": list(job.overrides), "config": config_dict(job.config)},
+            {"overrides": list(job.overrides), "config": to_dict(job.config)},
         )
         return JobResult(job.key, failed, False, None, error=text.strip().splitlines()[-1])

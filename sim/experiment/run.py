@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import platform
 import subprocess
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
-from pydantic import RootModel
-
+from sim.config.load import to_dict
 from sim.config.schema import RunConfig
+from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
@@ -46,10 +42,6 @@ class RunOutcome:
     reference: dict[str, float]
 
 
-def config_dict(config: RunConfig) -> dict[str, Any]:
-    return RootModel[RunConfig](config).model_dump(mode="json")
-
-
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
@@ -75,22 +67,6 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
-@contextlib.contextmanager
-def fewer_gc_passes(threshold: int = 50_000) -> Iterator[None]:
-    """Collect the youngest generation less often while the event loop runs.
-
-    A discrete-event loop allocates millions of short-lived events and generators, and the
-    default threshold (700) costs about a fifth of the run in collector passes. Collection
-    still happens, so memory stays bounded; the old settings come back afterwards.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(threshold, old[1], old[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel:
     """Build and run the twin; the model keeps the log and monitors."""
     model = TwinModel(config)
@@ -113,7 +89,9 @@ def run(
     model = simulate(config, progress)
     wall_s = time.perf_counter() - started
 
-    events = events_frame(model.log.to_arrow())
+    with fewer_gc_passes():
+        table = model.log.to_arrow()
+    events = events_frame(table)
     monitors = {store.id: store.checkout.monitor for store in model.stores}
     daily = daily_kpis(events, monitors, model.calendar, config.days)
     summary = run_summary(events, monitors, model.calendar, config.days)
@@ -136,7 +114,7 @@ def run(
     write_json(
         folder / "run.json",
         {
-            "config": config_dict(config),
+            "config": to_dict(config),
             "overrides": list(overrides or []),
             "seed": config.seed,
             "versions": package_versions(),
@@ -150,4 +128,4 @@ def run(
     return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
 
 
-__all__ = ["RunOutcome", "config_dict", "run", "simulate"]
+__all__ = ["RunOutcome", "run", "simulate"]

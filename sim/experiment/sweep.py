@@ -56,13 +56,14 @@ def plan(spec: SweepSpec) -> list[Job]:
         values = {o.split("=", 1)[0]: o.split("=", 1)[1] for o in combo}
         labels = {p: values[p] for p in params}
         first = base_seed(tuple(combo))
-        for r in range(spec.replications):
-            overrides = [o for o in combo if not o.startswith("seed=")] + [f"seed={first + r}"]
-            try:
-                jobs.append(Job.from_overrides(overrides, {**labels, "replication": r}))
-            except ConfigErrors as errors:
-                problems.extend(f"[{' '.join(combo)}] {p}" for p in errors.problems)
-                break
+        try:
+            job = Job.from_overrides(combo)
+        except ConfigErrors as errors:
+            problems.extend(f"[{' '.join(combo)}] {p}" for p in errors.problems)
+            continue
+        jobs.extend(
+            job.replicate(first + r, {**labels, "replication": r}) for r in range(spec.replications)
+        )
     if problems:
         raise ConfigErrors(problems)
     return jobs

@@ -50,43 +50,61 @@ LOWER_IS_BETTER = frozenset(
 )
 
 
-def _ratio(numerator: float, denominator: float) -> float:
+def _ratio(numerator, denominator):
+    """numerator / denominator, 0 where the denominator is 0 (scalars or aligned Series)."""
+    if isinstance(denominator, pd.Series):
+        return (numerator / denominator.where(denominator != 0)).fillna(0.0)
     return float(numerator / denominator) if denominator else 0.0
 
 
-def _kind(events: pd.DataFrame, kind: str) -> pd.DataFrame:
-    return events[events["kind"] == kind]
+# Per group: how many events of a kind, or the sum of one of its fields.
+COUNTS = {
+    "transactions": "SaleCompleted",
+    "joined": "CheckoutJoined",
+    "balked": "CheckoutBalked",
+    "reneged": "CheckoutReneged",
+}
+SUMS = {
+    "footfall_true": ("VisitStarted", "party_size"),
+    "footfall_measured": ("DoorCounted", "count"),
+    "revenue": ("SaleCompleted", "amount_cents"),
+    "units": ("SaleCompleted", "items"),
+}
 
 
-def _fold(events: pd.DataFrame, queue_area: float, open_min: float) -> dict[str, float]:
-    """KPIs of one slice of the log (a store-day, or the whole run)."""
-    visits = _kind(events, "VisitStarted")
-    sales = _kind(events, "SaleCompleted")
-    served = _kind(events, "ServiceStarted")
-    joined = _kind(events, "CheckoutJoined")
-    balked = _kind(events, "CheckoutBalked")
-    reneged = _kind(events, "CheckoutReneged")
-    counted = _kind(events, "DoorCounted")
-    footfall_true = int(visits["party_size"].sum()) if len(visits) else 0
-    footfall_measured = int(counted["count"].sum()) if len(counted) else 0
-    transactions = len(sales)
-    revenue = int(sales["amount_cents"].sum()) if transactions else 0
-    waits = served["waited_min"].to_numpy(dtype=float)
-    return {
-        "footfall_true": footfall_true,
-        "footfall_measured": footfall_measured,
-        "transactions": transactions,
-        "conversion_true": _ratio(transactions, footfall_true),
-        "conversion_measured": _ratio(transactions, footfall_measured),
-        "revenue": revenue,
-        "aov": _ratio(revenue, transactions),
-        "units_per_transaction": _ratio(sales["items"].sum() if transactions else 0, transactions),
-        "checkout_wait_mean_min": float(waits.mean()) if len(waits) else 0.0,
-        "checkout_wait_p95_min": float(np.percentile(waits, 95)) if len(waits) else 0.0,
-        "checkout_abandon_rate": _ratio(len(balked) + len(reneged), len(joined) + len(balked)),
-        "checkout_queue_len_mean": _ratio(queue_area, open_min),
-        "checkout_arrival_rate_per_min": _ratio(len(joined), open_min),
-    }
+def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Counts, sums and wait statistics per group of `keys` (no keys: one row)."""
+    grouping = keys or (lambda _: 0)
+    parts = {}
+    for name, kind in COUNTS.items():
+        parts[name] = events[events["kind"] == kind].groupby(grouping).size()
+    for name, (kind, column) in SUMS.items():
+        parts[name] = events.loc[events["kind"] == kind].groupby(grouping)[column].sum()
+    waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
+    parts["wait_mean"] = waits.mean()
+    parts["wait_p95"] = waits.quantile(0.95)
+    return pd.DataFrame(parts).fillna(0)
+
+
+def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame:
+    t = totals
+    return pd.DataFrame(
+        {
+            "footfall_true": t["footfall_true"].astype("int64"),
+            "footfall_measured": t["footfall_measured"].astype("int64"),
+            "transactions": t["transactions"].astype("int64"),
+            "conversion_true": _ratio(t["transactions"], t["footfall_true"]),
+            "conversion_measured": _ratio(t["transactions"], t["footfall_measured"]),
+            "revenue": t["revenue"].astype("int64"),
+            "aov": _ratio(t["revenue"], t["transactions"]),
+            "units_per_transaction": _ratio(t["units"], t["transactions"]),
+            "checkout_wait_mean_min": t["wait_mean"].astype(float),
+            "checkout_wait_p95_min": t["wait_p95"].astype(float),
+            "checkout_abandon_rate": _ratio(t["balked"] + t["reneged"], t["joined"] + t["balked"]),
+            "checkout_queue_len_mean": queue_area / open_min,
+            "checkout_arrival_rate_per_min": t["joined"] / open_min,
+        }
+    )
 
 
 def events_frame(table: pa.Table) -> pd.DataFrame:
@@ -102,24 +120,18 @@ def daily_kpis(
     days: int,
 ) -> pd.DataFrame:
     """One row per store and day: `store`, `date`, `day` and every KPI."""
-    rows = []
-    by_store_day = dict(iter(events.groupby(["store", "day"], sort=True))) if len(events) else {}
-    empty = events.iloc[0:0]
-    for store, monitor in sorted(monitors.items()):
-        # Shoppers still queued after closing belong to that day's area.
-        day_areas = np.diff(monitor.cumulative_area(np.arange(days + 1) * MINUTES_PER_DAY))
-        for day in range(days):
-            opens, closes = calendar.opening(day)
-            part = by_store_day.get((store, day), empty)
-            rows.append(
-                {
-                    "store": store,
-                    "date": calendar.date_of(opens),
-                    "day": day,
-                    **_fold(part, float(day_areas[day]), closes - opens),
-                }
-            )
-    return pd.DataFrame(rows)
+    stores = sorted(monitors)
+    index = pd.MultiIndex.from_product([stores, range(days)], names=["store", "day"])
+    totals = _totals(events, ["store", "day"]).reindex(index, fill_value=0)
+    # Shoppers still queued after closing belong to that day's area.
+    edges = np.arange(days + 1) * MINUTES_PER_DAY
+    areas = pd.Series(
+        np.concatenate([np.diff(monitors[s].cumulative_area(edges)) for s in stores]), index=index
+    )
+    open_min = calendar.closes_min - calendar.opens_min
+    frame = _kpis(totals, areas, open_min).reset_index()
+    frame.insert(1, "date", [calendar.date_of(calendar.opening(d)[0]) for d in frame["day"]])
+    return frame[["store", "date", "day", *KPI_NAMES]]
 
 
 def run_summary(
@@ -129,6 +141,8 @@ def run_summary(
     days: int,
 ) -> dict[str, float]:
     """The run's KPIs over every store and day (queue length: mean over stores' open time)."""
+    totals = _totals(events, []).reindex([0], fill_value=0)
     area = sum(m.area(0.0, days * MINUTES_PER_DAY) for m in monitors.values())
     open_min = days * (calendar.closes_min - calendar.opens_min) * len(monitors)
-    return _fold(events, area, open_min)
+    row = _kpis(totals, pd.Series([area]), open_min).iloc[0]
+    return {name: row[name].item() for name in KPI_NAMES}
