@@ -38,8 +38,13 @@ class TwinModel(mesa.Model):
             weekday_factors=tuple(config.store.weekday_factors),
             hourly_weights=tuple(config.store.hourly_weights),
         )
-        self.population = Population.generate(config.population, streams.get("population"))
         self.catalog = Catalog.from_config(config.store.catalog)
+        self.population = Population.generate(
+            config.population,
+            config.chain.stores,
+            self.catalog.category_names,
+            streams.get("population"),
+        )
         self.devices = StoreDevices(self.env, config.hardware, streams, self.log)
         self.stores = [
             StoreRuntime(

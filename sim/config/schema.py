@@ -125,10 +125,24 @@ class StoreFormat:
 @dataclass(config=STRICT)
 class PopulationConfig:
     size: PositiveInt
-    spending_power_median_cents: Cents
+    home_spread_km: Positive  # how far from a store people live (normal, per axis)
+    distance_decay_km: Positive  # store choice: a store's pull falls by e every this many km
+    female_share: Probability
+    age_band_probs: Annotated[list[Probability], Field(min_length=5, max_length=5)]
+    spending_power_median_cents: Cents  # what a person is ready to spend in one visit
     spending_power_sigma: NonNegative  # lognormal sigma of spending power
     price_sensitivity_mean: Probability
-    visit_propensity_sigma: NonNegative  # lognormal sigma: how unequal store visits are
+    digital_adoption_mean: Probability  # follows the brand, gives her number, uses mini-programs
+    visit_interval_median_days: Positive  # usual days between visits to the chain's stores
+    visit_interval_sigma: NonNegative  # lognormal sigma: a few regulars, many rare visitors
+    contact_tolerance_per_week: Positive  # pushes a week before the average member feels harassed
+    category_concentration: Positive  # Dirichlet concentration: low = strong favourites
+
+    @model_validator(mode="after")
+    def _probabilities_sum_to_one(self) -> PopulationConfig:
+        if abs(sum(self.age_band_probs) - 1.0) > 1e-6:
+            raise ValueError(f"age_band_probs must sum to 1, got {sum(self.age_band_probs)}")
+        return self
 
 
 @dataclass(config=STRICT)

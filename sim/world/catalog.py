@@ -29,6 +29,11 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.skus)
 
+    @property
+    def category_names(self) -> tuple[str, ...]:
+        """Distinct categories in order of first appearance."""
+        return tuple(dict.fromkeys(self.categories))
+
     def choice_cdf(self, budget_cents: int, price_sensitivity: float) -> list[float]:
         """Cumulative choice weights over items (last = 1): a price-sensitive shopper shies
         away from items dear for her budget. Plain Python: a catalog is a few dozen items

@@ -56,6 +56,9 @@ class StoreRuntime:
         self._visit_rng = streams.get(f"visits/{site.id}")
         self._pick_rng = streams.get(f"customers/{site.id}")
         self._draws = draws_per_visit(len(self.format.zones))
+        self._visitor_weights = population.store_weights(
+            site, config.chain.stores, config.population.distance_decay_km
+        )
         self._visits = 0
 
         lanes = config.validate.lanes if self.validating else self.format.lanes
@@ -90,7 +93,7 @@ class StoreRuntime:
         for day in range(self.config.days):
             times = arrival_times(self._segments(day), self._arrival_rng)
             n = len(times)
-            customers = self.population.draw_visitors(self._pick_rng, n)
+            customers = self._pick_rng.choice(len(self.population), n, p=self._visitor_weights)
             parties = np.minimum(
                 1 + np.searchsorted(party_cdf, self._arrival_rng.random(n), side="right"),
                 len(party_cdf),
