@@ -6,11 +6,11 @@ import mesa
 import simpy
 
 from sim.config.schema import RunConfig, clock_minutes
+from sim.devices.store_devices import StoreDevices
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.world.catalog import Catalog
-from sim.world.devices import StoreDevices
 from sim.world.population import Population
 from sim.world.store import StoreRuntime
 

@@ -75,6 +75,9 @@ SUMS = {
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Counts, sums and wait statistics per group of `keys` (no keys: one row)."""
     grouping = keys or (lambda _: 0)
+    # Door counts in the entering direction are the measured footfall.
+    entering = (events["kind"] == "DoorCounted") & (events["direction"] == "in")
+    events = events.assign(kind=events["kind"].where(~entering, "DoorEntered"))
     parts = {}
     for name, kind in COUNTS.items():
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
@@ -144,5 +147,5 @@ def run_summary(
     totals = _totals(events, []).reindex([0], fill_value=0)
     area = sum(m.area(0.0, days * MINUTES_PER_DAY) for m in monitors.values())
     open_min = days * (calendar.closes_min - calendar.opens_min) * len(monitors)
-    row = _kpis(totals, pd.Series([area]), open_min).iloc[0]
-    return {name: row[name].item() for name in KPI_NAMES}
+    frame = _kpis(totals, pd.Series([area]), open_min)
+    return {name: frame[name].iloc[0].item() for name in KPI_NAMES}  # ints stay ints

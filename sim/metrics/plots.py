@@ -28,7 +28,9 @@ def hourly_footfall_and_transactions(events: pd.DataFrame, days: int, path: Path
     hours = np.arange(24)
 
     def per_hour(kind: str, weight: str | None) -> np.ndarray:
-        part = events[events["kind"] == kind]
+        return per_hour_of(events[events["kind"] == kind], weight)
+
+    def per_hour_of(part: pd.DataFrame, weight: str | None) -> np.ndarray:
         hour = ((part["t"] % 1440) // MINUTES_PER_HOUR).astype(int)
         values = part[weight] if weight else pd.Series(1, index=part.index)
         return np.bincount(hour, weights=values, minlength=24)[:24] / max(days, 1)
@@ -36,7 +38,8 @@ def hourly_footfall_and_transactions(events: pd.DataFrame, days: int, path: Path
     figure, axis = plt.subplots(figsize=(8, 4))
     width = 0.28
     axis.bar(hours - width, per_hour("VisitStarted", "party_size"), width, label="footfall (true)")
-    axis.bar(hours, per_hour("DoorCounted", "count"), width, label="footfall (door counter)")
+    entering = events[(events["kind"] == "DoorCounted") & (events["direction"] == "in")]
+    axis.bar(hours, per_hour_of(entering, "count"), width, label="footfall (door counter)")
     axis.bar(hours + width, per_hour("SaleCompleted", None), width, label="transactions")
     axis.set_xlabel("hour of day")
     axis.set_ylabel("per day, all stores")

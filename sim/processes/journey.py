@@ -149,4 +149,5 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
 
 def _end(store: StoreRuntime, shopper: Shopper, outcome: str) -> None:
     store.log.append(VisitEnded(store.env.now, store.id, shopper.visit, outcome))
+    store.door.passage(shopper.party_size, entering=False)
     shopper.remove()

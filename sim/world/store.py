@@ -74,7 +74,7 @@ class StoreRuntime:
         self._busting = config.strategy.queue_busting
         self._mobile_open: dict[str, Guide] = {}
 
-        self.door_counter = model.devices.door_counter(site.id)
+        self.door = model.devices.door_sensor(site.id)
         payment = config.hardware.pos
         self._methods = list(payment.payment_mix)
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
@@ -114,10 +114,10 @@ class StoreRuntime:
         now = self.env.now
         shopper = Shopper(self.model, self.id, self._visits, customer, party_size, draws)
         self.log.append(VisitStarted(now, self.id, shopper.visit, customer, party_size))
+        self.door.passage(party_size, entering=True)
         if self.validating:
             self.env.process(checkout(self, shopper, [], 0))
         else:
-            self.door_counter.people_entered(now, party_size)
             self.env.process(store_visit(self, shopper))
 
     # --- checkout -------------------------------------------------------------------------

@@ -93,3 +93,24 @@ def test_queue_busting_opens_mobile_lanes_and_cuts_waits():
 def test_lane_count_changes_only_the_checkout(lanes):
     model = run(f"store.lanes={lanes}", "seed=2")
     assert model.stores[0].checkout.open_lanes == lanes
+
+
+def test_the_door_counter_sees_what_its_configuration_lets_it_see():
+    def footfall(model, kind):
+        if kind == "true":
+            return sum(e.party_size for e in model.log if type(e).__name__ == "VisitStarted")
+        return sum(
+            e.count for e in model.log if type(e).__name__ == "DoorCounted" and e.direction == "in"
+        )
+
+    perfect = run(
+        "hardware.door_counter.side_by_side_prob=0", "hardware.door_counter.drift_per_day=0"
+    )
+    assert footfall(perfect, "measured") == footfall(perfect, "true")
+    blind = run(
+        "hardware.door_counter.side_by_side_prob=1",
+        "hardware.door_counter.miss_prob_side_by_side=1",
+        "hardware.door_counter.drift_per_day=0",
+    )
+    parties = sum(1 for e in blind.log if type(e).__name__ == "VisitStarted")
+    assert footfall(blind, "measured") == parties < footfall(blind, "true")
