@@ -5,7 +5,8 @@ from __future__ import annotations
 import mesa
 import simpy
 
-from sim.config.schema import RunConfig, clock_minutes
+from sim.config.fields import clock_minutes
+from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
@@ -52,6 +53,10 @@ class TwinModel(mesa.Model):
             )
             for site in config.chain.stores
         ]
+        if config.mode == "store":
+            self.faults = self.devices.start_faults(
+                [site.id for site in config.chain.stores], config.store.lanes, config.days
+            )
 
     @property
     def horizon_min(self) -> float:

@@ -10,24 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
-STRICT = ConfigDict(extra="forbid")
-
-Count = Annotated[int, Field(ge=0)]
-PositiveInt = Annotated[int, Field(ge=1)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
-Cents = Annotated[int, Field(ge=0)]
-Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
-
-
-def clock_minutes(value: str) -> int:
-    """Minutes after midnight of an `HH:MM` clock time (`24:00` is the end of the day)."""
-    hours, minutes = value.split(":")
-    return int(hours) * 60 + int(minutes)
+from hardware_models.faults import KINDS as FAULT_KINDS
+from sim.config.fields import (
+    STRICT,
+    Cents,
+    Clock,
+    Count,
+    NonNegative,
+    Positive,
+    PositiveInt,
+    Probability,
+    clock_minutes,
+)
+from sim.config.hardware import HardwareConfig, device_names
 
 
 @dataclass(config=STRICT)
@@ -161,35 +159,6 @@ class StrategyConfig:
 
 
 @dataclass(config=STRICT)
-class DoorCounterConfig:
-    side_by_side_prob: Probability  # chance that a party of two or more enters abreast
-    miss_prob_side_by_side: Probability  # chance that each extra person abreast is missed
-    drift_per_day: float  # multiplicative drift of the count per day (0.01 = +1 %/day)
-
-
-@dataclass(config=STRICT)
-class PosTimings:
-    scan_s_per_item: Positive
-    payment_mix: dict[Literal["cash", "card", "qr"], Probability]
-    payment_mean_s: dict[Literal["cash", "card", "qr"], Positive]
-
-    @model_validator(mode="after")
-    def _mix_sums_to_one(self) -> PosTimings:
-        if abs(sum(self.payment_mix.values()) - 1.0) > 1e-6:
-            raise ValueError(f"payment_mix must sum to 1, got {sum(self.payment_mix.values())}")
-        if set(self.payment_mix) - set(self.payment_mean_s):
-            raise ValueError("payment_mean_s needs a time for every method in payment_mix")
-        return self
-
-
-@dataclass(config=STRICT)
-class HardwareConfig:
-    name: str
-    door_counter: DoorCounterConfig
-    pos: PosTimings
-
-
-@dataclass(config=STRICT)
 class ValidateConfig:
     """The M/M/c validation mode: flat Poisson arrivals straight to exponential lanes."""
 
@@ -223,4 +192,27 @@ class RunConfig:
     def _mode_has_its_section(self) -> RunConfig:
         if self.mode == "validate_mmc" and self.validate is None:
             raise ValueError("mode validate_mmc needs the validate section")
+        return self
+
+    @model_validator(mode="after")
+    def _faults_hit_real_devices(self) -> RunConfig:
+        devices = device_names([s.id for s in self.chain.stores], self.store.lanes)
+        problems = []
+        for i, fault in enumerate(self.hardware.faults.scheduled):
+            where = f"hardware.faults.scheduled[{i}]"
+            if fault.device not in devices:
+                problems.append(f"{where}.device: no device {fault.device!r} in this chain")
+            elif fault.kind not in FAULT_KINDS[devices[fault.device]]:
+                kinds = FAULT_KINDS[devices[fault.device]]
+                problems.append(f"{where}.kind: a {devices[fault.device]} fails by {kinds}")
+            if fault.day > self.days:
+                problems.append(f"{where}.day: {fault.day} is after the last day ({self.days})")
+        for i, spec in enumerate(self.hardware.faults.random):
+            if spec.kind not in FAULT_KINDS[spec.device_type]:
+                kinds = FAULT_KINDS[spec.device_type]
+                problems.append(
+                    f"hardware.faults.random[{i}].kind: a {spec.device_type} fails by {kinds}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self

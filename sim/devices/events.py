@@ -23,3 +23,85 @@ class SensorReadingQuarantined(Event):
     device: str
     reason: str
     observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRefused(Event):
+    """The till could not take the sale (offline cap, journal full): a lost sale."""
+
+    store: str
+    visit: int
+    lane: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaleJournaledOffline(Event):
+    store: str
+    visit: int
+    lane: str
+    key: str
+    amount_cents: int
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineSalesForwarded(Event):
+    store: str
+    terminal: str
+    count: int
+    flagged: int  # forwarded too late: for review by finance
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkWentDown(Event):
+    store: str
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkRestored(Event):
+    store: str
+    minutes_down: float
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFaulted(Event):
+    """A device status event (UnifiedPOS name) the till reported."""
+
+    store: str
+    device: str
+    status: str
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFixed(Event):
+    """A staff member fixed a device, away from other work for `minutes`."""
+
+    store: str
+    device: str
+    fault: str
+    staff: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptsReprinted(Event):
+    store: str
+    device: str
+    count: int
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalCrashed(Event):
+    store: str
+    terminal: str
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalRestarted(Event):
+    store: str
+    terminal: str
+    forwarded: int

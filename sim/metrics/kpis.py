@@ -27,6 +27,12 @@ KPI_NAMES = (
     "checkout_abandon_rate",
     "checkout_queue_len_mean",
     "checkout_arrival_rate_per_min",
+    "sales_refused",
+    "sales_offline",
+    "device_fixes",
+    "staff_min_fixing_devices",
+    "receipts_reprinted",
+    "uplink_down_min",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -46,6 +52,11 @@ LOWER_IS_BETTER = frozenset(
         "checkout_wait_p95_min",
         "checkout_abandon_rate",
         "checkout_queue_len_mean",
+        "sales_refused",
+        "device_fixes",
+        "staff_min_fixing_devices",
+        "receipts_reprinted",
+        "uplink_down_min",
     }
 )
 
@@ -63,12 +74,18 @@ COUNTS = {
     "joined": "CheckoutJoined",
     "balked": "CheckoutBalked",
     "reneged": "CheckoutReneged",
+    "sales_refused": "SaleRefused",
+    "sales_offline": "SaleJournaledOffline",
+    "device_fixes": "DeviceFixed",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
     "footfall_measured": ("DoorCounted", "count"),
     "revenue": ("SaleCompleted", "amount_cents"),
     "units": ("SaleCompleted", "items"),
+    "staff_min_fixing_devices": ("DeviceFixed", "minutes"),
+    "receipts_reprinted": ("ReceiptsReprinted", "count"),
+    "uplink_down_min": ("UplinkRestored", "minutes_down"),
 }
 
 
@@ -106,6 +123,12 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "checkout_abandon_rate": _ratio(t["balked"] + t["reneged"], t["joined"] + t["balked"]),
             "checkout_queue_len_mean": queue_area / open_min,
             "checkout_arrival_rate_per_min": t["joined"] / open_min,
+            "sales_refused": t["sales_refused"].astype("int64"),
+            "sales_offline": t["sales_offline"].astype("int64"),
+            "device_fixes": t["device_fixes"].astype("int64"),
+            "staff_min_fixing_devices": t["staff_min_fixing_devices"].astype(float),
+            "receipts_reprinted": t["receipts_reprinted"].astype("int64"),
+            "uplink_down_min": t["uplink_down_min"].astype(float),
         }
     )
 

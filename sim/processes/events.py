@@ -75,7 +75,7 @@ class SaleCompleted(Event):
 class VisitEnded(Event):
     store: str
     visit: int
-    outcome: str  # bought | no_purchase | balked | reneged
+    outcome: str  # bought | no_purchase | balked | reneged | refused (the till could not sell)
 
 
 @dataclass(frozen=True, slots=True)

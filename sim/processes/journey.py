@@ -131,6 +131,13 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
     log.append(ServiceStarted(env.now, store.id, shopper.visit, lane, env.now - joined))
     method, service_min = store.service_time(shopper, len(items))
     yield env.timeout(service_min)
+    till = None if store.validating else store.till(lane)
+    if till is not None:
+        outcome = yield from till.ring_up(shopper.visit, store.catalog.sale_lines(items), method)
+        if outcome.sale is None:
+            lanes.release(lane)
+            _end(store, shopper, "refused")
+            return
     log.append(
         SaleCompleted(
             env.now,
@@ -143,6 +150,8 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
             method,
         )
     )
+    if till is not None:  # the sale is committed; now the receipt
+        yield from till.print_receipt(outcome, store.staff_at(lane))
     lanes.release(lane)
     _end(store, shopper, "bought")
 

@@ -45,6 +45,13 @@ class Catalog:
         total = cdf[-1]
         return [w / total for w in cdf]
 
+    def sale_lines(self, picks: Sequence[int]) -> tuple[tuple[str, int, int], ...]:
+        """The picked items as till lines (sku, quantity, unit price in cents), in sku order."""
+        counts: dict[int, int] = {}
+        for i in picks:
+            counts[i] = counts.get(i, 0) + 1
+        return tuple((self.skus[i], n, self._price_tuple[i]) for i, n in sorted(counts.items()))
+
     @property
     def prices(self) -> tuple[int, ...]:
         return self._price_tuple

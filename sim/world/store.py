@@ -6,15 +6,16 @@ devices in `hardware_models`, the monitoring in `sim.metrics`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
 
+from hardware_models.pos import Duration, TillTiming
 from sim.agents.shopper import Shopper
 from sim.agents.staff import Cashier, Guide
 from sim.config.schema import RunConfig, Site
+from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
@@ -74,8 +75,18 @@ class StoreRuntime:
         self._busting = config.strategy.queue_busting
         self._mobile_open: dict[str, Guide] = {}
 
+        self.devices = model.devices
         self.door = model.devices.door_sensor(site.id)
+        self._tills = (
+            {}
+            if self.validating
+            else {c.lane: self.devices.till(site.id, c.lane) for c in self.cashiers}
+        )
         payment = config.hardware.pos
+        self._till_timing = TillTiming(
+            Duration(payment.scan_s_per_item, payment.scan_cv),
+            {m: Duration(s, payment.payment_cv) for m, s in payment.payment_mean_s.items()},
+        )
         self._methods = list(payment.payment_mix)
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
         self.env.process(self._arrivals())
@@ -125,11 +136,22 @@ class StoreRuntime:
         """Payment method and minutes at the till for a basket of `items`."""
         if self.validating:
             return "none", shopper.exponential(self.config.validate.service_mean_min)
-        pos = self.config.hardware.pos
         pick = int(np.searchsorted(self._method_cdf, shopper.uniform(), side="right"))
         method = self._methods[min(pick, len(self._methods) - 1)]
-        pay_s = -pos.payment_mean_s[method] * math.log1p(-shopper.uniform())
-        return method, (items * pos.scan_s_per_item + pay_s) / 60.0
+        u_scan = shopper.uniform() if self._till_timing.scan_per_item.cv > 0 else 0.0
+        return method, self._till_timing.seconds(items, method, u_scan, shopper.uniform()) / 60.0
+
+    def till(self, lane: str) -> Till:
+        """The lane's terminal and printer (a mobile lane gets its handheld on first use)."""
+        till = self._tills.get(lane)
+        if till is None:
+            till = self._tills[lane] = self.devices.till(self.id, lane)
+        return till
+
+    def staff_at(self, lane: str) -> str:
+        """Who works the lane: its cashier, or the guide who opened a mobile lane."""
+        guide = self._mobile_open.get(lane)
+        return guide.code if guide is not None else f"{self.id}-cashier-{lane}"
 
     def on_checkout_joined(self) -> None:
         """Queue busting: a free guide opens a mobile lane when the queue is long."""

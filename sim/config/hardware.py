@@ -1,0 +1,117 @@
+"""Schemas of the `hardware` config group: door counters, tills, printers, faults."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic.dataclasses import dataclass
+
+from sim.config.fields import (
+    STRICT,
+    Clock,
+    NonNegative,
+    Positive,
+    PositiveInt,
+    Probability,
+)
+
+PaymentMethod = Literal["cash", "card", "qr"]
+PrinterFault = Literal["paper_empty", "cover_open", "jam"]
+
+
+@dataclass(config=STRICT)
+class DoorCounterConfig:
+    side_by_side_prob: Probability  # chance that a party of two or more enters abreast
+    miss_prob_side_by_side: Probability  # chance that each extra person abreast is missed
+    drift_per_day: float  # multiplicative drift of the count per day (0.01 = +1 %/day)
+
+
+@dataclass(config=STRICT)
+class PosTimings:
+    """Till time: scan per item and payment by method, each a mean and a cv (1: exponential)."""
+
+    scan_s_per_item: Positive
+    payment_mix: dict[PaymentMethod, Probability]
+    payment_mean_s: dict[PaymentMethod, Positive]
+    scan_cv: NonNegative = 0.0
+    payment_cv: NonNegative = 1.0
+
+    @model_validator(mode="after")
+    def _mix_sums_to_one(self) -> PosTimings:
+        if abs(sum(self.payment_mix.values()) - 1.0) > 1e-6:
+            raise ValueError(f"payment_mix must sum to 1, got {sum(self.payment_mix.values())}")
+        if set(self.payment_mix) - set(self.payment_mean_s):
+            raise ValueError("payment_mean_s needs a time for every method in payment_mix")
+        return self
+
+
+@dataclass(config=STRICT)
+class OfflineSellingConfig:
+    cap_cents: PositiveInt  # largest sale a till accepts while the uplink is down
+    max_sales: PositiveInt  # unforwarded sales a till may hold
+    max_age_h: Positive  # older than this when forwarded: flagged for review
+
+
+@dataclass(config=STRICT)
+class PrinterConfig:
+    speed_mm_s: Positive
+    roll_length_m: Positive
+    near_end_m: NonNegative
+    jam_rate_per_km: NonNegative  # random jams per kilometre of paper
+    fix_min: dict[PrinterFault, Positive]  # staff time to fix each fault, away from the floor
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PrinterConfig:
+        if self.near_end_m >= self.roll_length_m:
+            raise ValueError("near_end_m must be shorter than roll_length_m")
+        missing = {"paper_empty", "cover_open", "jam"} - set(self.fix_min)
+        if missing:
+            raise ValueError(f"fix_min needs a time for every printer fault, missing {missing}")
+        return self
+
+
+@dataclass(config=STRICT)
+class ScheduledFaultConfig:
+    """`at 12:00 on day 2, printer-S001-L1 runs out of paper` (days count from 1)."""
+
+    day: PositiveInt
+    at: Clock
+    device: str  # printer-<store>-<lane>, terminal-<store>-<lane> or uplink-<store>
+    kind: Literal["paper_empty", "cover_open", "jam", "crash", "outage"]
+    minutes: NonNegative = 0.0  # how long an outage or a terminal crash lasts
+
+
+@dataclass(config=STRICT)
+class RandomFaultConfig:
+    device_type: Literal["printer", "terminal", "uplink"]
+    kind: Literal["paper_empty", "cover_open", "jam", "crash", "outage"]
+    mtbf_hours: Positive
+    mttr_min: Positive
+
+
+@dataclass(config=STRICT)
+class FaultsConfig:
+    scheduled: list[ScheduledFaultConfig]
+    random: list[RandomFaultConfig]
+
+
+@dataclass(config=STRICT)
+class HardwareConfig:
+    name: str
+    door_counter: DoorCounterConfig
+    pos: PosTimings
+    offline: OfflineSellingConfig
+    printer: PrinterConfig
+    faults: FaultsConfig
+
+
+def device_names(stores: list[str], lanes: int) -> dict[str, str]:
+    """Every fault-capable device of the chain, name -> type; faults in config use these names."""
+    names = {}
+    for store in stores:
+        names[f"uplink-{store}"] = "uplink"
+        for lane in range(1, lanes + 1):
+            names[f"terminal-{store}-L{lane}"] = "terminal"
+            names[f"printer-{store}-L{lane}"] = "printer"
+    return names
