@@ -32,6 +32,8 @@ class SaleRecord:
 
 
 class JournalStorage(Protocol):
+    """Appends records (`sale` records carry a `SaleRecord`; files store it as JSON)."""
+
     def append(self, record: dict) -> None: ...
     def records(self) -> Iterator[dict]: ...
 
@@ -58,6 +60,8 @@ class FileStorage:
         self.torn_records = 0
 
     def append(self, record: dict) -> None:
+        if isinstance(record.get("sale"), SaleRecord):
+            record = {**record, "sale": asdict(record["sale"])}
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, separators=(",", ":")) + "\n")
             f.flush()
@@ -85,14 +89,15 @@ class OfflineJournal:
         self.last_sequence = 0
         for record in storage.records():
             if record["op"] == "sale":
-                sale = _sale_from(record["sale"])
+                sale = record["sale"]
+                sale = sale if isinstance(sale, SaleRecord) else _sale_from(sale)
                 self.pending[sale.key] = sale
                 self.last_sequence = max(self.last_sequence, sale.sequence)
             elif record["op"] == "forwarded":
                 self.pending.pop(record["key"], None)
 
     def record_sale(self, sale: SaleRecord) -> None:
-        self.storage.append({"op": "sale", "sale": asdict(sale)})
+        self.storage.append({"op": "sale", "sale": sale})
         self.pending[sale.key] = sale
         self.last_sequence = max(self.last_sequence, sale.sequence)
 

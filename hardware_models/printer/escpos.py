@@ -10,6 +10,8 @@ two-byte prefix, and the caller counts them.
 
 from __future__ import annotations
 
+import re
+
 ESC, GS, FS, DLE = 0x1B, 0x1D, 0x1C, 0x10
 LF, CR, HT, FF, CAN, NUL = 0x0A, 0x0D, 0x09, 0x0C, 0x18, 0x00
 
@@ -24,6 +26,17 @@ FIXED = {
     for prefix, by_count in _FIXED_BY_COUNT.items()
 }
 PREFIX = {ESC: "ESC", GS: "GS", FS: "FS"}
+# Commands of fixed length, framed by one regular-expression match (the hot path).
+_FIXED_NAMES = {
+    bytes([prefix, ord(code)]): (f"{PREFIX[prefix]} {code}", count)
+    for prefix, table in FIXED.items()
+    for code, count in table.items()
+}
+_FIXED_RE = re.compile(
+    b"|".join(re.escape(key) + b"." * count for key, (_, count) in _FIXED_NAMES.items()),
+    re.DOTALL,
+)
+_TEXT = re.compile(rb"[\x20-\xff]+")
 Command = tuple[str, bytes, int]
 
 
@@ -31,12 +44,13 @@ def frame(buf: bytes | bytearray, i: int) -> Command | None:
     """The command at `buf[i]`, or None if it continues past the end of `buf`."""
     byte = buf[i]
     if byte >= 0x20:
-        j = i + 1
-        end = len(buf)
-        while j < end and buf[j] >= 0x20:
-            j += 1
-        return "text", bytes(buf[i:j]), j - i
+        text = _TEXT.match(buf, i).group()
+        return "text", text, len(text)
     if byte in (ESC, GS, FS):
+        fixed = _FIXED_RE.match(buf, i)
+        if fixed is not None:
+            found = fixed.group()
+            return _FIXED_NAMES[found[:2]][0], found[2:], len(found)
         return _prefixed(buf, i, byte)
     if byte == DLE:
         return _realtime(buf, i)

@@ -40,6 +40,7 @@ ALIGN = {0: "left", 1: "center", 2: "right"}
 QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
 FULL_CUTS = {0, 48, 65, 97, 103}
 REALTIME = {"DLE EOT", "DLE ENQ", "DLE DC4"}
+_STYLES: dict[tuple, LineStyle] = {}  # styles are few and immutable: share them
 
 
 class Fault(enum.Enum):
@@ -103,12 +104,11 @@ class ReceiptPrinter:
             if command is None:
                 break
             name, params, length = command
-            raw = bytes(buf[i : i + length])
-            i += length
             if self.faults and name not in REALTIME:
-                self._held += raw
-                continue
-            self._execute(name, params)
+                self._held += buf[i : i + length]
+            else:
+                self._execute(name, params)
+            i += length
         del buf[:i]
         return self.busy_s - start
 
@@ -213,7 +213,8 @@ class ReceiptPrinter:
             self._advance(max(self.spacing_dots, band))
             return
         text, self._line = self._decoded(), []
-        style = LineStyle(self.align, self.bold, self.underline, self.width, self.height)
+        key = (self.align, self.bold, self.underline, self.width, self.height)
+        style = _STYLES.get(key) or _STYLES.setdefault(key, LineStyle(*key))
         rise = max(self.spacing_dots, self.settings.char_height_dots * self.height)
         for part in _wrap(text, self.settings.chars_per_line // self.width):
             if not self._advance(rise):
@@ -381,6 +382,10 @@ class ReceiptPrinter:
 
 def _wrap(text: str, columns: int) -> list[str]:
     """Split a line where the printer would: at `columns` half-width cells (CJK take two)."""
+    if cells(text) <= columns:  # the common case: it fits
+        return [text]
+    if text.isascii():
+        return [text[i : i + columns] for i in range(0, len(text), columns)]
     parts, current, used = [], [], 0
     for char in text:
         width = cells(char)

@@ -8,7 +8,12 @@ from dataclasses import dataclass, field
 
 def cells(text: str) -> int:
     """Half-width cells `text` takes on the paper: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    if text.isascii():
+        return len(text)
+    # Below U+1100 (Hangul Jamo) no character is wide; the test spares most lookups.
+    return len(text) + sum(
+        1 for c in text if c >= "\u1100" and unicodedata.east_asian_width(c) in "WF"
+    )
 
 
 @dataclass(frozen=True)
