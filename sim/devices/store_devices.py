@@ -62,6 +62,7 @@ class StoreDevices:
         self.tills: dict[str, Till] = {}  # by terminal and by printer name
         self.uplinks: dict[str, Uplink] = {}
         self._outages: dict[str, int] = {}  # overlapping outages in progress, per store
+        self._restored: dict[str, simpy.Event] = {}  # fires when a store's link is back
         policy = config.offline
         self._policy = OfflinePolicy(policy.cap_cents, policy.max_sales, policy.max_age_h * 3600)
         printer = config.printer
@@ -163,6 +164,9 @@ class StoreDevices:
         self.log.append(
             UplinkRestored(self.env.now, store, (uplink.downtime_s - before) / SECONDS_PER_MINUTE)
         )
+        waiting = self._restored.pop(store, None)
+        if waiting is not None:
+            waiting.succeed()
         for till in self._store_tills(store):
             report = till.terminal.link_restored(self.env.now * SECONDS_PER_MINUTE)
             if report.forwarded:
@@ -175,6 +179,16 @@ class StoreDevices:
                         len(report.flagged),
                     )
                 )
+
+    def uplink_available(self, store: str) -> simpy.Event:
+        """An event that fires when the store's uplink is up (at once if it is): what waits
+        for the link, such as push delivery, yields it."""
+        uplink = self.uplinks.setdefault(store, Uplink(f"uplink-{store}"))
+        if uplink.up:
+            event = self.env.event()
+            event.succeed()
+            return event
+        return self._restored.setdefault(store, self.env.event())
 
     def _store_tills(self, store: str) -> list[Till]:
         unique = {id(t): t for t in self.tills.values() if t.store == store}

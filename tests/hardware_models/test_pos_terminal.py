@@ -162,3 +162,36 @@ def test_till_timing_laws_have_their_configured_means():
     )
     with pytest.raises(ValueError, match="mean_s"):
         Duration(0.0)
+
+
+# (starting state, action) -> state afterwards
+STATE_TABLE = [
+    ("idle", "start_sale", "busy"),
+    ("idle", "link_down", "offline"),
+    ("idle", "crash", "error"),
+    ("busy", "complete_sale", "idle"),
+    ("busy", "start_sale", "busy"),  # refused: one sale at a time
+    ("offline", "start_sale", "busy"),
+    ("offline", "link_restored", "idle"),
+    ("error", "start_sale", "error"),  # refused until restarted
+    ("error", "restart", "idle"),
+]
+
+
+@pytest.mark.parametrize(("start", "action", "after"), STATE_TABLE)
+def test_terminal_state_table(start, action, after):
+    storage = MemoryStorage()
+    terminal = PosTerminal("T", OfflineJournal(storage), HeadOffice(), online=start != "offline")
+    if start == "busy":
+        terminal.start_sale()
+    elif start == "error":
+        terminal.crash()
+    if action == "complete_sale":
+        terminal.complete_sale(1.0, (("X", 1, 100),), "qr")
+    elif action == "restart":
+        terminal.restart(OfflineJournal(storage), 1.0)
+    elif action == "link_restored":
+        terminal.link_restored(1.0)
+    else:
+        getattr(terminal, action)()
+    assert terminal.state is TerminalState(after)

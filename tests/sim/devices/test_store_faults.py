@@ -7,6 +7,7 @@ import pytest
 from sim.config.load import ConfigErrors, compose_config, validate
 from sim.experiment.run import simulate
 from sim.metrics.kpis import events_frame, run_summary
+from sim.model import TwinModel
 
 BASE = ["chain=single_store", "days=2", "population.size=3000", "seed=21"]
 FAULTS = (
@@ -109,3 +110,20 @@ def test_random_jams_and_outages_run_without_ending_the_run():
     assert model.devices.head_office.revenue_cents == sum(
         e.amount_cents for e in of(model, "SaleCompleted")
     )
+
+
+def test_what_waits_for_the_uplink_resumes_when_it_is_restored():
+    config = validate(compose_config([*BASE, FAULTS]))
+    model = TwinModel(config)
+    resumed = []
+
+    def push():
+        yield model.env.timeout(14 * 60 + 30)  # mid-outage
+        yield model.devices.uplink_available("S001")
+        resumed.append(model.env.now)
+        yield model.devices.uplink_available("S001")  # up: no wait
+        resumed.append(model.env.now)
+
+    model.env.process(push())
+    model.env.run(until=17 * 60)
+    assert resumed == [16 * 60, 16 * 60]
