@@ -66,8 +66,8 @@ class UplinkRestored(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class DeviceFaulted(Event):
-    """A device status event (UnifiedPOS name) the till reported."""
+class DeviceStatusChanged(Event):
+    """A device reported a status change (UnifiedPOS name: cover open, paper near end, ...)."""
 
     store: str
     device: str

@@ -16,8 +16,8 @@ from hardware_models.pos.journal import JournalStorage
 from hardware_models.printer import Fault, PosPrinter, ReceiptPrinter, ReceiptSpool, receipt_bytes
 from hardware_models.upos import StatusUpdate
 from sim.devices.events import (
-    DeviceFaulted,
     DeviceFixed,
+    DeviceStatusChanged,
     ReceiptsReprinted,
     SaleJournaledOffline,
     SaleRefused,
@@ -61,7 +61,7 @@ class Till:
     def _on_status(self, status: StatusUpdate) -> None:
         if status in FAULT_STATUSES or status is StatusUpdate.REC_NEAREMPTY:
             self.log.append(
-                DeviceFaulted(self.env.now, self.store, self.printer.name, status.value)
+                DeviceStatusChanged(self.env.now, self.store, self.printer.name, status.value)
             )
 
     @property

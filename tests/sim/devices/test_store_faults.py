@@ -36,7 +36,7 @@ def test_paper_out_is_fixed_by_the_cashier_and_the_receipt_reprinted_once(faulty
     assert fix.device == "printer-S001-L1" and fix.staff == "S001-cashier-L1"
     assert fix.t > 12 * 60
     assert sum(e.count for e in of(faulty, "ReceiptsReprinted")) == 1
-    statuses = [e.status for e in of(faulty, "DeviceFaulted")]
+    statuses = [e.status for e in of(faulty, "DeviceStatusChanged")]
     assert "PTR_SUE_REC_EMPTY" in statuses
     receipts = [
         r
