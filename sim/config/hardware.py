@@ -29,12 +29,11 @@ class DoorCounterConfig:
 
 @dataclass(config=STRICT)
 class PosTimings:
-    """Till time: scan per item and payment by method, each a mean and a cv (1: exponential)."""
+    """Payment at the till by method: a mean and a cv (1: exponential). Scanning time
+    depends on what is sold, so it belongs to the store format (`store.scan_s_per_item`)."""
 
-    scan_s_per_item: Positive
     payment_mix: dict[PaymentMethod, Probability]
     payment_mean_s: dict[PaymentMethod, Positive]
-    scan_cv: NonNegative = 0.0
     payment_cv: NonNegative = 1.0
 
     @model_validator(mode="after")

@@ -102,8 +102,11 @@ class StoreFormat:
     buy_prob: Probability
     buy_prob_with_guide: Probability
     basket_items_mean: Annotated[float, Field(ge=1.0)]
+    scan_s_per_item: Positive  # at the till: scan, de-tag, fold, bag
     checkout: CheckoutBehaviour
     catalog: Annotated[list[CatalogItem], Field(min_length=1)]
+    scan_cv: NonNegative = 0.0  # variation of the basket's scan time (0: fixed per item)
+    spend_scale: Positive = 1.0  # a person's budget per visit here, relative to her apparel budget
 
     @model_validator(mode="after")
     def _consistent(self) -> StoreFormat:

@@ -84,7 +84,7 @@ def _basket(store: StoreRuntime, shopper: Shopper) -> tuple[list[int], int]:
     extra_mean = fmt.basket_items_mean - 1.0
     count = 1 + _poisson_inverse(extra_mean, shopper.uniform())
     count = min(count, MAX_ITEMS)
-    budget = int(store.population.spending_power_cents[shopper.customer])
+    budget = int(store.population.spending_power_cents[shopper.customer] * fmt.spend_scale)
     sensitivity = float(store.population.price_sensitivity[shopper.customer])
     cdf = catalog.choice_cdf(budget, sensitivity)
     last = len(catalog) - 1

@@ -84,7 +84,7 @@ class StoreRuntime:
         )
         payment = config.hardware.pos
         self._till_timing = TillTiming(
-            Duration(payment.scan_s_per_item, payment.scan_cv),
+            Duration(self.format.scan_s_per_item, self.format.scan_cv),
             {m: Duration(s, payment.payment_cv) for m, s in payment.payment_mean_s.items()},
         )
         self._methods = list(payment.payment_mix)
