@@ -11,7 +11,7 @@ def summary(store: str) -> dict:
     config = validate(
         compose_config(
             [f"store={store}", "chain=single_store", "days=2", "seed=5", "population.size=4000"]
-        )  # fmt: skip
+        )
     )
     model = simulate(config)
     monitors = {s.id: s.checkout.monitor for s in model.stores}
