@@ -28,6 +28,13 @@ class DoorCounterConfig:
 
 
 @dataclass(config=STRICT)
+class RfidConfig:
+    installed: bool  # readers in the fitting rooms
+    read_rate: Probability
+    duplicate_prob: Probability
+
+
+@dataclass(config=STRICT)
 class PosTimings:
     """Payment at the till by method: a mean and a cv (1: exponential). Scanning time
     depends on what is sold, so it belongs to the store format (`store.scan_s_per_item`)."""
@@ -99,6 +106,7 @@ class FaultsConfig:
 class HardwareConfig:
     name: str
     door_counter: DoorCounterConfig
+    rfid: RfidConfig
     pos: PosTimings
     offline: OfflineSellingConfig
     printer: PrinterConfig

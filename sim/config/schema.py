@@ -106,6 +106,11 @@ class StoreFormat:
     checkout: CheckoutBehaviour
     catalog: Annotated[list[CatalogItem], Field(min_length=1)]
     scan_cv: NonNegative = 0.0  # variation of the basket's scan time (0: fixed per item)
+    fitting_rooms: Count = 0
+    try_on_prob: Probability = 0.0  # of browsers, how many take garments to a fitting room
+    try_on_mean_min: Positive = 5.0
+    fitting_wait_max_min: NonNegative = 3.0  # she gives up on trying on after this wait
+    try_on_buy_lift: Annotated[float, Field(ge=1.0)] = 1.0  # buy probability x this after a try-on
     spend_scale: Positive = 1.0  # a person's budget per visit here, relative to her apparel budget
 
     @model_validator(mode="after")

@@ -105,3 +105,13 @@ class TerminalRestarted(Event):
     store: str
     terminal: str
     forwarded: int
+
+
+@dataclass(frozen=True, slots=True)
+class FittingRoomTagsRead(Event):
+    """Distinct garment tags the fitting room's RFID reader passed on."""
+
+    store: str
+    device: str
+    count: int
+    observed_by: ClassVar[str] = "device"

@@ -14,38 +14,19 @@ import simpy
 from hardware_models.faults import FaultOccurrence, RandomFaults, ScheduledFault, plan_faults
 from hardware_models.pos import MemoryStorage, OfflineJournal, OfflinePolicy, PosTerminal
 from hardware_models.printer import PrinterSettings, ReceiptPrinter
-from hardware_models.sensors import DoorCounter, DoorCounterConfig
+from hardware_models.sensors import DoorCounter, DoorCounterConfig, RfidConfig, RfidReader
 from hardware_models.uplink import Uplink
 from sim.config.fields import clock_minutes
 from sim.config.hardware import HardwareConfig, device_names
-from sim.devices.events import DoorCounted, OfflineSalesForwarded, UplinkRestored, UplinkWentDown
+from sim.devices.events import OfflineSalesForwarded, UplinkRestored, UplinkWentDown
 from sim.devices.head_office import HeadOfficeSales
+from sim.devices.sensors import DoorSensor, FittingRoomReader
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 
 SECONDS_PER_MINUTE = 60.0
-
-
-class DoorSensor:
-    """The store's door counter: passages in, `DoorCounted` events out."""
-
-    def __init__(
-        self, env: simpy.Environment, log: EventLog, store: str, counter: DoorCounter
-    ) -> None:
-        self.env = env
-        self.log = log
-        self.store = store
-        self.counter = counter
-
-    def passage(self, people: int, entering: bool) -> None:
-        counted = self.counter.passage(self.env.now * SECONDS_PER_MINUTE, people, entering)
-        self.log.append(
-            DoorCounted(
-                self.env.now, self.store, self.counter.name, counted, "in" if entering else "out"
-            )
-        )
 
 
 class StoreDevices:
@@ -81,6 +62,19 @@ class StoreDevices:
             self.streams.get(f"device/{name}"),
         )
         return DoorSensor(self.env, self.log, store, counter)
+
+    def fitting_room_reader(self, store: str, room: str) -> FittingRoomReader | None:
+        """The RFID reader of a fitting room, if readers are installed."""
+        rfid = self.config.rfid
+        if not rfid.installed:
+            return None
+        name = f"rfid-{store}-{room}"
+        reader = RfidReader(
+            name,
+            RfidConfig(read_rate=rfid.read_rate, duplicate_prob=rfid.duplicate_prob),
+            self.streams.get(f"device/{name}"),
+        )
+        return FittingRoomReader(self.env, self.log, store, reader)
 
     def till(self, store: str, lane: str) -> Till:
         """The terminal and printer of a lane, online if the store's uplink is up."""

@@ -33,6 +33,8 @@ KPI_NAMES = (
     "staff_min_fixing_devices",
     "receipts_reprinted",
     "uplink_down_min",
+    "garments_tried_true",
+    "garments_tried_measured",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -86,6 +88,8 @@ SUMS = {
     "staff_min_fixing_devices": ("DeviceFixed", "minutes"),
     "receipts_reprinted": ("ReceiptsReprinted", "count"),
     "uplink_down_min": ("UplinkRestored", "minutes_down"),
+    "garments_tried_true": ("GarmentsTriedOn", "garments"),
+    "garments_tried_measured": ("FittingRoomTagsRead", "count"),
 }
 
 
@@ -129,6 +133,8 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "staff_min_fixing_devices": t["staff_min_fixing_devices"].astype(float),
             "receipts_reprinted": t["receipts_reprinted"].astype("int64"),
             "uplink_down_min": t["uplink_down_min"].astype(float),
+            "garments_tried_true": t["garments_tried_true"].astype("int64"),
+            "garments_tried_measured": t["garments_tried_measured"].astype("int64"),
         }
     )
 

@@ -90,3 +90,19 @@ class LaneClosed(Event):
     store: str
     lane: str
     guide: str
+
+
+@dataclass(frozen=True, slots=True)
+class GarmentsTriedOn(Event):
+    store: str
+    visit: int
+    room: str
+    garments: int
+
+
+@dataclass(frozen=True, slots=True)
+class FittingRoomUnavailable(Event):
+    """She wanted to try on, but no fitting room freed up within her patience."""
+
+    store: str
+    visit: int

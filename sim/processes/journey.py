@@ -18,6 +18,8 @@ from sim.processes.events import (
     CheckoutBalked,
     CheckoutJoined,
     CheckoutReneged,
+    FittingRoomUnavailable,
+    GarmentsTriedOn,
     GuideConsulted,
     GuideUnavailable,
     SaleCompleted,
@@ -29,12 +31,14 @@ if TYPE_CHECKING:
     from sim.world.store import StoreRuntime
 
 MAX_ITEMS = 12
+MAX_GARMENTS = 3  # taken into a fitting room at once
 DRAWS_FIXED = 10  # ask, consult, buy, items, payment method and time, balk, patience, spare
+DRAWS_TRY_ON = 3 + MAX_GARMENTS  # whether, how long, how many, which
 
 
 def draws_per_visit(zones: int) -> int:
     """How many uniforms one visit may consume: two per zone, one per item, the rest."""
-    return 2 * zones + MAX_ITEMS + DRAWS_FIXED
+    return 2 * zones + MAX_ITEMS + DRAWS_FIXED + DRAWS_TRY_ON
 
 
 def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
@@ -59,6 +63,10 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
             store.guides.put(guide)
             log.append(GuideConsulted(env.now, store.id, shopper.visit, guide.code, consult))
             buy_prob = min(1.0, fmt.buy_prob_with_guide * guide.skill)
+    if store.fitting_rooms is not None and shopper.chance(fmt.try_on_prob):
+        tried = yield from _try_on(store, shopper)
+        if tried:
+            buy_prob = min(1.0, buy_prob * fmt.try_on_buy_lift)
     if not shopper.chance(buy_prob):
         _end(store, shopper, "no_purchase")
         return
@@ -76,6 +84,32 @@ def _find_guide(store: StoreRuntime, shopper: Shopper):
     request.cancel()
     store.log.append(GuideUnavailable(env.now, store.id, shopper.visit))
     return None
+
+
+def _try_on(store: StoreRuntime, shopper: Shopper):
+    """She takes a few garments to a fitting room, if one frees up in time; True if she did."""
+    env, fmt = store.env, store.format
+    garments = 1 + min(int(shopper.uniform() * MAX_GARMENTS), MAX_GARMENTS - 1)
+    minutes = shopper.exponential(fmt.try_on_mean_min)
+    skus = store.catalog.skus
+    tags = [
+        f"{skus[min(int(shopper.uniform() * len(skus)), len(skus) - 1)]}:{shopper.visit}:{k}"
+        for k in range(garments)
+    ]
+    request = store.fitting_rooms.get()
+    yield request | env.timeout(fmt.fitting_wait_max_min)
+    if not request.triggered:
+        request.cancel()
+        store.log.append(FittingRoomUnavailable(env.now, store.id, shopper.visit))
+        return False
+    room = request.value
+    store.log.append(GarmentsTriedOn(env.now, store.id, shopper.visit, room, garments))
+    reader = store.fitting_room_readers.get(room)
+    if reader is not None:
+        reader.garments_in(tags)
+    yield env.timeout(minutes)
+    store.fitting_rooms.put(room)
+    return True
 
 
 def _basket(store: StoreRuntime, shopper: Shopper) -> tuple[list[int], int]:

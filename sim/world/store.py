@@ -76,6 +76,16 @@ class StoreRuntime:
         self._mobile_open: dict[str, Guide] = {}
 
         self.devices = model.devices
+        self.fitting_rooms: simpy.Store | None = None
+        self.fitting_room_readers = {}
+        if self.format.fitting_rooms and not self.validating:
+            rooms = [f"FR{i + 1}" for i in range(self.format.fitting_rooms)]
+            self.fitting_rooms = simpy.Store(self.env)
+            self.fitting_rooms.items.extend(rooms)
+            for room in rooms:
+                reader = self.devices.fitting_room_reader(site.id, room)
+                if reader is not None:
+                    self.fitting_room_readers[room] = reader
         self.door = model.devices.door_sensor(site.id)
         self._tills = (
             {}
