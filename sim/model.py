@@ -46,7 +46,13 @@ class TwinModel(mesa.Model):
             self.catalog.category_names,
             streams.get("population"),
         )
-        self.devices = StoreDevices(self.env, config.hardware, streams, self.log)
+        self.devices = StoreDevices(
+            self.env,
+            config.hardware,
+            streams,
+            self.log,
+            swap_rolls_at_near_end=config.strategy.printer_roll == "swap_at_near_end",
+        )
         self.stores = [
             StoreRuntime(
                 self, site, config, self.calendar, self.population, self.catalog, streams, self.log

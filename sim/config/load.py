@@ -16,6 +16,7 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from pydantic import TypeAdapter, ValidationError
 
@@ -83,7 +84,10 @@ def compose_config(overrides: Sequence[str] = ()) -> DictConfig:
     """The composed (not yet validated) config for these Hydra overrides."""
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(config_dir()), version_base="1.3"):
-        return compose(config_name=CONFIG_NAME, overrides=list(overrides))
+        try:
+            return compose(config_name=CONFIG_NAME, overrides=list(overrides))
+        except HydraException as error:  # unknown group option, key or override syntax
+            raise ConfigErrors([f"overrides {list(overrides)}: {error}"]) from None
 
 
 def expand_sweep(overrides: Sequence[str]) -> list[list[str]]:

@@ -164,6 +164,9 @@ class QueueBusting:
 class StrategyConfig:
     name: str
     queue_busting: QueueBusting
+    # run_to_empty: change the roll when the printer stops; swap_at_near_end: the cashier
+    # changes it at the near-end warning, between customers, so no receipt is cut short.
+    printer_roll: Literal["run_to_empty", "swap_at_near_end"] = "run_to_empty"
 
 
 @dataclass(config=STRICT)

@@ -33,9 +33,15 @@ class StoreDevices:
     """Builds every store's devices; each device draws from `device/<its name>`."""
 
     def __init__(
-        self, env: simpy.Environment, config: HardwareConfig, streams: Streams, log: EventLog
+        self,
+        env: simpy.Environment,
+        config: HardwareConfig,
+        streams: Streams,
+        log: EventLog,
+        swap_rolls_at_near_end: bool = False,
     ) -> None:
         self.env = env
+        self.swap_rolls_at_near_end = swap_rolls_at_near_end
         self.config = config
         self.streams = streams
         self.log = log
@@ -92,7 +98,15 @@ class StoreDevices:
             self._printer_settings, self.streams.get(f"device/{printer_name}"), printer_name
         )
         till = Till(
-            self.env, self.log, store, lane, terminal, storage, printer, self.config.printer.fix_min
+            self.env,
+            self.log,
+            store,
+            lane,
+            terminal,
+            storage,
+            printer,
+            self.config.printer.fix_min,
+            swap_at_near_end=self.swap_rolls_at_near_end,
         )
         self.tills[terminal_name] = self.tills[printer_name] = till
         return till

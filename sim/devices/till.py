@@ -46,12 +46,14 @@ class Till:
         storage: JournalStorage,
         printer: ReceiptPrinter,
         fix_min: dict[str, float],
+        swap_at_near_end: bool = False,
     ) -> None:
         self.env, self.log, self.store, self.lane = env, log, store, lane
         self.terminal = terminal
         self.storage = storage
         self.printer = printer
         self.fix_min = fix_min
+        self.swap_at_near_end = swap_at_near_end
         self.control = PosPrinter(printer.name, printer)
         self.control.ready(terminal.name)
         self.spool = ReceiptSpool(self.control, terminal.name)
@@ -102,6 +104,13 @@ class Till:
         yield self.env.timeout(printed.seconds / SECONDS_PER_MINUTE)
         if printed.error is not None:
             yield from self.fix_printer(staff)
+        elif self.swap_at_near_end and self.printer.roll.near_end:
+            minutes = self.fix_min["paper_empty"]
+            yield self.env.timeout(minutes)
+            self.printer.replace_roll()
+            self.log.append(
+                DeviceFixed(self.env.now, self.store, self.printer.name, "near_end", staff, minutes)
+            )
 
     def fix_printer(self, staff: str) -> Generator[simpy.Event, object, None]:
         """Staff fix every fault of the printer, then reprint what was interrupted, once."""
