@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from sim.config.load import ConfigErrors, check_overrides, compose_config, config_dir, validate
+from sim.experiment import scenario as scenario_library
+from sim.metrics.kpis import KPI_NAMES
 
 CONF = config_dir()
 GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "experiment")
@@ -89,3 +91,14 @@ def test_unstable_validation_queue_is_refused():
 
 def test_conf_folder_is_the_repositorys():
     assert Path(__file__).resolve().parents[3] / "conf" == CONF
+
+
+@pytest.mark.parametrize("name", scenario_library.available())
+def test_every_scenario_composes_every_variant_and_explains_itself(name):
+    scenario = scenario_library.load(name)
+    for variant, overrides in scenario.variants.items():
+        config = validate(compose_config([*scenario.world, *overrides]))
+        assert config.days >= 1, variant
+    readme = scenario_library.scenarios_dir() / name / "README.md"
+    assert readme.is_file() and "What to look at" in readme.read_text()
+    assert set(scenario.kpis) <= set(KPI_NAMES)
