@@ -67,6 +67,15 @@ class Zone:
 
 
 @dataclass(config=STRICT)
+class Shift:
+    """Guides on the floor from `start` to `end` each day (cashiers staff the tills all day)."""
+
+    start: Clock
+    end: Clock
+    guides: PositiveInt
+
+
+@dataclass(config=STRICT)
 class CatalogItem:
     sku: str
     category: str
@@ -106,6 +115,7 @@ class StoreFormat:
     checkout: CheckoutBehaviour
     catalog: Annotated[list[CatalogItem], Field(min_length=1)]
     scan_cv: NonNegative = 0.0  # variation of the basket's scan time (0: fixed per item)
+    shifts: list[Shift] = Field(default_factory=list)  # guides beyond these work all day
     fitting_rooms: Count = 0
     try_on_prob: Probability = 0.0  # of browsers, how many take garments to a fitting room
     try_on_mean_min: Positive = 5.0
@@ -122,6 +132,20 @@ class StoreFormat:
             raise ValueError("hourly_weights: no traffic weight inside opening hours")
         if abs(sum(self.party_size_probs) - 1.0) > 1e-6:
             raise ValueError(f"party_size_probs must sum to 1, got {sum(self.party_size_probs)}")
+        opens, closes = clock_minutes(self.opens), clock_minutes(self.closes)
+        for i, shift in enumerate(self.shifts):
+            start, end = clock_minutes(shift.start), clock_minutes(shift.end)
+            if not opens <= start < end <= closes:
+                raise ValueError(
+                    f"shifts[{i}]: {shift.start}-{shift.end} must lie within opening hours"
+                    f" {self.opens}-{self.closes}"
+                )
+        if sum(s.guides for s in self.shifts) > self.guides:
+            raise ValueError(
+                f"shifts: their guides add up to {sum(s.guides for s in self.shifts)},"
+                f" more than the store's guides={self.guides} (store.shifts=[] puts every"
+                " guide on the floor all day)"
+            )
         skus = [item.sku for item in self.catalog]
         if len(set(skus)) != len(skus):
             raise ValueError("catalog: sku codes must be unique")

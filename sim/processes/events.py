@@ -106,3 +106,17 @@ class FittingRoomUnavailable(Event):
 
     store: str
     visit: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftStarted(Event):
+    store: str
+    shift: str
+    guides: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftEnded(Event):
+    store: str
+    shift: str
+    guides: int

@@ -60,7 +60,7 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
             yield env.timeout(consult)
             guide.consultations += 1
             guide.minutes_consulting += consult
-            store.guides.put(guide)
+            store.release_guide(guide)
             log.append(GuideConsulted(env.now, store.id, shopper.visit, guide.code, consult))
             buy_prob = min(1.0, fmt.buy_prob_with_guide * guide.skill)
     if store.fitting_rooms is not None and shopper.chance(fmt.try_on_prob):

@@ -14,14 +14,15 @@ import simpy
 from hardware_models.pos import Duration, TillTiming
 from sim.agents.shopper import Shopper
 from sim.agents.staff import Cashier, Guide
-from sim.config.schema import RunConfig, Site
+from sim.config.fields import clock_minutes
+from sim.config.schema import RunConfig, Shift, Site
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.processes.arrivals import arrival_times
 from sim.processes.checkout import Checkout
-from sim.processes.events import LaneClosed, LaneOpened, VisitStarted
+from sim.processes.events import LaneClosed, LaneOpened, ShiftEnded, ShiftStarted, VisitStarted
 from sim.processes.journey import checkout, draws_per_visit, store_visit
 from sim.world.catalog import Catalog
 from sim.world.population import Population
@@ -70,8 +71,15 @@ class StoreRuntime:
             Guide(model, site.id, f"{site.id}-G{i + 1}", float(skill_rng.uniform(0.8, 1.2)))
             for i in range(self.format.guides)
         ]
-        self.guides = simpy.Store(self.env)
-        self.guides.items.extend(guides)
+        self.guides = simpy.Store(self.env)  # guides on duty and free
+        self._on_duty: set[str] = set()
+        first = 0
+        for shift in [] if self.validating else self.format.shifts:
+            crew = guides[first : first + shift.guides]
+            first += shift.guides
+            self.env.process(self._shift(shift, crew))
+        self.guides.items.extend(guides[first:])  # no shift: on the floor all day
+        self._on_duty.update(g.code for g in guides[first:])
         self._busting = config.strategy.queue_busting
         self._mobile_open: dict[str, Guide] = {}
 
@@ -100,6 +108,27 @@ class StoreRuntime:
         self._methods = list(payment.payment_mix)
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
         self.env.process(self._arrivals())
+
+    # --- staff ----------------------------------------------------------------------------
+    def _shift(self, shift: Shift, crew: list[Guide]) -> Generator[simpy.Event, None, None]:
+        start, end = clock_minutes(shift.start), clock_minutes(shift.end)
+        label = f"{shift.start}-{shift.end}"
+        for day in range(self.config.days):
+            yield self.env.timeout(day * MINUTES_PER_DAY + start - self.env.now)
+            self._on_duty.update(g.code for g in crew)
+            for guide in crew:
+                self.guides.put(guide)
+            self.log.append(ShiftStarted(self.env.now, self.id, label, len(crew)))
+            yield self.env.timeout(end - start)
+            self._on_duty.difference_update(g.code for g in crew)
+            # A guide busy with a customer finishes first; `release_guide` then sends her home.
+            self.guides.items[:] = [g for g in self.guides.items if g.code in self._on_duty]
+            self.log.append(ShiftEnded(self.env.now, self.id, label, len(crew)))
+
+    def release_guide(self, guide: Guide) -> None:
+        """A guide is free again: back to the floor if her shift is on."""
+        if guide.code in self._on_duty:
+            self.guides.put(guide)
 
     # --- arrivals -------------------------------------------------------------------------
     def _segments(self, day: int) -> list[tuple[float, float, float]]:
@@ -187,7 +216,7 @@ class StoreRuntime:
     def _back_to_floor(self, lane: str, guide: Guide) -> Callable[[], None]:
         def done() -> None:
             del self._mobile_open[lane]
-            self.guides.put(guide)
+            self.release_guide(guide)
             self.log.append(LaneClosed(self.env.now, self.id, lane, guide.code))
 
         return done

@@ -21,6 +21,7 @@ TINY = [
     "population.size=300",
     "store.daily_visitors=25",
     "store.guides=1",
+    "store.shifts=[]",
     "store.lanes=1",
 ]
 

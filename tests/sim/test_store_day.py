@@ -6,7 +6,7 @@ import pytest
 
 from sim.agents.shopper import Shopper
 from sim.agents.staff import Cashier, Guide
-from sim.config.load import compose_config, validate
+from sim.config.load import ConfigErrors, compose_config, validate
 from sim.experiment.run import simulate
 
 BASE = ["chain=single_store", "days=1", "population.size=3000"]
@@ -41,9 +41,9 @@ def test_shoppers_are_agents_only_while_in_the_store():
 
 
 def test_guides_are_a_limited_resource():
-    alone = kinds(run("store.guides=0", "store.ask_guide_prob=1"))
+    alone = kinds(run("store.guides=0", "store.shifts=[]", "store.ask_guide_prob=1"))
     assert alone["GuideConsulted"] == 0 and alone["GuideUnavailable"] > 0
-    crowded = kinds(run("store.guides=1", "store.ask_guide_prob=1"))
+    crowded = kinds(run("store.guides=1", "store.shifts=[]", "store.ask_guide_prob=1"))
     staffed = kinds(run("store.guides=20", "store.ask_guide_prob=1"))
     assert 0 < crowded["GuideConsulted"] < staffed["GuideConsulted"]
     assert crowded["GuideUnavailable"] > staffed["GuideUnavailable"]
@@ -114,3 +114,30 @@ def test_the_door_counter_sees_what_its_configuration_lets_it_see():
     )
     parties = sum(1 for e in blind.log if type(e).__name__ == "VisitStarted")
     assert footfall(blind, "measured") == parties < footfall(blind, "true")
+
+
+def test_guides_work_their_shifts_and_finish_with_their_customer():
+    model = run("seed=6", "store.ask_guide_prob=1")
+    started = [e for e in model.log if type(e).__name__ == "ShiftStarted"]
+    ended = [e for e in model.log if type(e).__name__ == "ShiftEnded"]
+    assert [e.shift for e in started] == ["10:00-16:00", "12:00-20:00", "16:00-22:00"]
+    assert [e.t % 1440 for e in ended] == [16 * 60, 20 * 60, 22 * 60]
+    consults = [e for e in model.log if type(e).__name__ == "GuideConsulted"]
+    early = {e.guide for e in consults if e.t < 12 * 60}
+    assert early <= {"S001-G1", "S001-G4"}, "only the morning shift and the manager before noon"
+    late = {e.guide for e in consults if e.t - e.minutes > 16 * 60 + 1}
+    assert "S001-G1" not in late, "the morning guide has gone home"
+
+
+def test_shifts_outside_opening_hours_or_beyond_the_staff_are_refused():
+    with pytest.raises(ConfigErrors) as refused:
+        validate(
+            compose_config(
+                [
+                    *BASE,
+                    "store.guides=1",
+                    "store.shifts=[{start: '08:00', end: '12:00', guides: 2}]",
+                ]
+            )
+        )
+    assert "shifts[0]: 08:00-12:00 must lie within opening hours" in str(refused.value)
