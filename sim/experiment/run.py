@@ -14,6 +14,7 @@ from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
+from sim.metrics.dashboard import kpi_dashboard
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
 from sim.metrics.results import write_json, write_parquet
@@ -111,6 +112,10 @@ def run(
         events, config.days, folder / "plots" / "hourly_footfall.png"
     )
     plots.queue_length_over_day(monitors, config.days, folder / "plots" / "queue_length.png")
+    if config.mode == "store":
+        title = f"{config.chain.name}: {config.days} day(s) from {config.start_date}"
+        title += f", seed {config.seed}"
+        kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png")
     write_json(
         folder / "run.json",
         {

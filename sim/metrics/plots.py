@@ -16,7 +16,7 @@ from sim.processes.checkout import QueueMonitor
 MINUTES_PER_HOUR = 60
 
 
-def _save(figure: plt.Figure, path: Path) -> None:
+def save(figure: plt.Figure, path: Path) -> None:
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
@@ -46,16 +46,23 @@ def hourly_footfall_and_transactions(events: pd.DataFrame, days: int, path: Path
     axis.set_xticks(hours)
     axis.set_title("Footfall and transactions by hour")
     axis.legend()
-    _save(figure, path)
+    save(figure, path)
 
 
 def queue_length_over_day(
     monitors: dict[str, QueueMonitor], days: int, path: Path, slot_min: int = 15
 ) -> None:
     """Mean number waiting at the checkout in each slot of the day (averaged over days)."""
+    figure, axis = plt.subplots(figsize=(8, 4))
+    draw_queue_profile(axis, monitors, days, slot_min)
+    save(figure, path)
+
+
+def draw_queue_profile(
+    axis: plt.Axes, monitors: dict[str, QueueMonitor], days: int, slot_min: int = 15
+) -> None:
     slots = np.arange(0, 1440, slot_min)
     edges = np.arange(0, days * 1440 + slot_min, slot_min)
-    figure, axis = plt.subplots(figsize=(8, 4))
     for store, monitor in sorted(monitors.items()):
         per_slot = np.diff(monitor.cumulative_area(edges)).reshape(days, len(slots))
         mean = per_slot.mean(axis=0) / slot_min
@@ -66,4 +73,3 @@ def queue_length_over_day(
     axis.set_xticks(range(0, 25, 2))
     axis.set_title("Checkout queue over the day")
     axis.legend(loc="upper left", fontsize="small")
-    _save(figure, path)

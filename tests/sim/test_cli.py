@@ -36,6 +36,7 @@ def test_run_writes_a_complete_results_folder(tmp_path):
         "events.parquet",
         "plots/hourly_footfall.png",
         "plots/queue_length.png",
+        "plots/dashboard.png",
     ):
         assert (out / name).is_file(), name
     run = json.loads((out / "run.json").read_text())

@@ -1,0 +1,91 @@
+"""The run's one-page KPI dashboard: what happened, as the twin knows it and as measured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from sim.metrics.plots import draw_queue_profile, save
+from sim.processes.checkout import QueueMonitor
+
+
+def kpi_dashboard(
+    daily: pd.DataFrame, monitors: dict[str, QueueMonitor], days: int, title: str, path: Path
+) -> None:
+    """Six panels from the per-store, per-day KPIs and the queue monitors."""
+    figure, axes = plt.subplots(2, 3, figsize=(16, 9))
+    by_day = daily.groupby("date", sort=True)[
+        ["footfall_true", "footfall_measured", "transactions", "revenue"]
+    ].sum()
+    by_store = daily.groupby("store", sort=True).sum(numeric_only=True)
+
+    _footfall(axes[0, 0], by_day)
+    _conversion(axes[0, 1], by_store)
+    _revenue(axes[0, 2], daily)
+    _checkout(axes[1, 0], by_store, daily)
+    draw_queue_profile(axes[1, 1], monitors, days)
+    _devices(axes[1, 2], by_store)
+    figure.suptitle(title, fontsize="large")
+    save(figure, path)
+
+
+def _footfall(axis: plt.Axes, by_day: pd.DataFrame) -> None:
+    dates = [str(d) for d in by_day.index]
+    axis.plot(dates, by_day["footfall_true"], marker="o", label="true")
+    axis.plot(dates, by_day["footfall_measured"], marker="s", label="door counters")
+    axis.set_title("Footfall per day, all stores")
+    axis.tick_params(axis="x", labelrotation=45, labelsize="small")
+    axis.legend()
+
+
+def _conversion(axis: plt.Axes, by_store: pd.DataFrame) -> None:
+    stores = list(by_store.index)
+    x = np.arange(len(stores))
+    true = by_store["transactions"] / by_store["footfall_true"].where(by_store["footfall_true"] > 0)
+    measured = by_store["transactions"] / by_store["footfall_measured"].where(
+        by_store["footfall_measured"] > 0
+    )
+    axis.bar(x - 0.2, true.fillna(0), 0.4, label="true")
+    axis.bar(x + 0.2, measured.fillna(0), 0.4, label="as measured")
+    axis.set_xticks(x, stores)
+    axis.set_title("Conversion by store: the door counter's error shows here")
+    axis.legend()
+
+
+def _revenue(axis: plt.Axes, daily: pd.DataFrame) -> None:
+    for store, rows in daily.groupby("store", sort=True):
+        axis.plot([str(d) for d in rows["date"]], rows["revenue"] / 100, marker=".", label=store)
+    axis.set_title("Revenue per day (yuan)")
+    axis.tick_params(axis="x", labelrotation=45, labelsize="small")
+    axis.legend(fontsize="small")
+
+
+def _checkout(axis: plt.Axes, by_store: pd.DataFrame, daily: pd.DataFrame) -> None:
+    stores = list(by_store.index)
+    x = np.arange(len(stores))
+    waits = daily.groupby("store", sort=True)["checkout_wait_mean_min"].mean()
+    abandon = daily.groupby("store", sort=True)["checkout_abandon_rate"].mean()
+    axis.bar(x, waits, 0.5, label="mean wait (min)")
+    axis.set_xticks(x, stores)
+    axis.set_ylabel("minutes")
+    twin = axis.twinx()
+    twin.plot(x, abandon * 100, "o", color="tab:red", label="abandoned (%)")
+    twin.set_ylabel("% of shoppers at the checkout")
+    axis.set_title("Checkout: wait and abandonment")
+    handles = axis.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    axis.legend(handles=handles, loc="upper left", fontsize="small")
+
+
+def _devices(axis: plt.Axes, by_store: pd.DataFrame) -> None:
+    stores = list(by_store.index)
+    x = np.arange(len(stores))
+    width = 0.27
+    axis.bar(x - width, by_store["uplink_down_min"], width, label="uplink down (min)")
+    axis.bar(x, by_store["staff_min_fixing_devices"], width, label="staff fixing devices (min)")
+    axis.bar(x + width, by_store["sales_offline"], width, label="sales sold offline")
+    axis.set_xticks(x, stores)
+    axis.set_title("Devices: downtime and what it cost")
+    axis.legend(fontsize="small")
