@@ -98,7 +98,7 @@ class ReceiptPrinter:
 
     def _consume(self) -> float:
         start = self.busy_s
-        buf, i = self._pending, 0
+        buf, i, handlers = self._pending, 0, _HANDLERS
         while i < len(buf):
             command = frame(buf, i)
             if command is None:
@@ -107,7 +107,11 @@ class ReceiptPrinter:
             if self.faults and name not in REALTIME:
                 self._held += buf[i : i + length]
             else:
-                self._execute(name, params)
+                handler = handlers.get(name)  # the hot path: one lookup, one call
+                if handler is not None:
+                    handler(self, params)
+                else:
+                    self._execute_other(name, params)
             i += length
         del buf[:i]
         return self.busy_s - start
@@ -182,11 +186,8 @@ class ReceiptPrinter:
         self._line: list[tuple[str, bytearray]] = []
         self._band_open = False
 
-    def _execute(self, name: str, p: bytes) -> None:
-        handler = _HANDLERS.get(name)
-        if handler is not None:
-            handler(self, p)
-        elif name.startswith("?"):
+    def _execute_other(self, name: str, p: bytes) -> None:
+        if name.startswith("?"):
             self.unknown_commands[name[1:]] += 1
         elif name.startswith(("GS ( ", "GS 8 ", "ESC ( ", "FS ( ")):
             self._extended(name, p)
