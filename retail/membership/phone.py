@@ -1,0 +1,45 @@
+"""Mainland China mobile numbers: normalise what people type, mask what people see.
+
+People type `+86 138-1234-5678`, `0086 13812345678`, `(+86)138 1234 5678`, `86-138...` or
+full-width digits from a Chinese input method. All of them are one number: eleven digits,
+starting 1, second digit 3-9 (the mobile number blocks of MIIT's numbering plan).
+Errors say why a number was refused and never repeat it in full.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from retail.errors import InvalidInput
+
+_SEPARATORS = re.compile(r"[\s\-.()\u00a0\u3000]")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def normalise_mobile(raw: str, field: str = "mobile") -> str:
+    """The eleven-digit form of a mainland mobile number, or `InvalidInput` saying why."""
+    if not isinstance(raw, str):
+        raise InvalidInput(field, f"expected text, got {type(raw).__name__}")
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
+    if text.startswith("+"):
+        text = text[1:]
+        if not text.startswith("86"):
+            raise InvalidInput(field, "not a mainland China number (country code is not +86)")
+        text = text[2:]
+    elif text.startswith("0086"):
+        text = text[4:]
+    elif len(text) == 13 and text.startswith("86"):
+        text = text[2:]
+    if not text.isdigit():
+        raise InvalidInput(field, "contains characters other than digits and separators")
+    if len(text) != 11:
+        raise InvalidInput(field, f"a mobile number has 11 digits, this has {len(text)}")
+    if not _MOBILE.fullmatch(text):
+        raise InvalidInput(field, "not a mobile number (must start 13-19)")
+    return text
+
+
+def mask_mobile(number: str) -> str:
+    """`138****5678`: what a screen, a log or a report may show."""
+    return f"{number[:3]}****{number[-4:]}"

@@ -1,0 +1,58 @@
+"""Pseudonymised mobile numbers and the audit log of every read of personal data.
+
+A plain hash of a mobile number is no protection: there are only about 10^10 numbers, so a
+laptop reverses SHA-256 of all of them in hours. The module keeps HMAC-SHA256 under a
+secret instead (from configuration, or the environment variable below), plus the masked
+form for display. The plain number exists only inside the call that received it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from retail.errors import InvalidInput
+
+SECRET_ENV = "STORETWIN_MEMBER_SECRET"
+MIN_SECRET_BYTES = 16
+
+
+class PhoneHasher:
+    def __init__(self, secret: bytes | str | None = None) -> None:
+        if secret is None:
+            secret = os.environ.get(SECRET_ENV)
+        if secret is None:
+            raise InvalidInput("secret", f"no hashing secret: pass one or set {SECRET_ENV}")
+        key = secret.encode() if isinstance(secret, str) else bytes(secret)
+        if len(key) < MIN_SECRET_BYTES:
+            raise InvalidInput("secret", f"must be at least {MIN_SECRET_BYTES} bytes long")
+        self._key = key
+
+    def digest(self, normalised_mobile: str) -> bytes:
+        return hmac.new(self._key, normalised_mobile.encode(), hashlib.sha256).digest()
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str  # who read: a staff id, a service name
+    purpose: str  # what for: "checkout lookup", "guide task", ...
+    member_id: int
+    masked_mobile: str
+
+
+class AuditLog:
+    """Append-only record of reads of personal data; holds masked numbers only."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, at: dt.datetime, actor: str, purpose: str, member_id: int, masked: str):
+        self.entries.append(AuditEntry(at, actor, purpose, member_id, masked))
+
+    def forget(self, member_id: int) -> None:
+        """Erasure: the member's reads go with her (the count of erasures stays elsewhere)."""
+        self.entries = [e for e in self.entries if e.member_id != member_id]

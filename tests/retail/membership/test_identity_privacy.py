@@ -1,0 +1,135 @@
+"""Identity: every way of typing one number is one member; no plain number ever leaves."""
+
+import datetime as dt
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retail.errors import InvalidInput, NotFound
+from retail.membership import Membership, MembershipConfig, mask_mobile, normalise_mobile
+from retail.ports import MembershipPort
+
+SECRET = "test-secret-of-enough-length"
+T0 = dt.datetime(2026, 3, 2, 12, 0)
+
+mobiles = st.builds(
+    lambda second, rest: f"1{second}{rest:09d}",
+    st.sampled_from("3456789"),
+    st.integers(0, 10**9 - 1),
+)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def typings(number: str) -> list[str]:
+    a, b, c = number[:3], number[3:7], number[7:]
+    return [
+        number,
+        f"+86 {a}-{b}-{c}",
+        f"0086 {number}",
+        f"{a} {b} {c}",
+        f"(+86){a} {b} {c}",
+        f"86{number}",
+        f"+86.{a}.{b}.{c}",
+        number.translate(FULL_WIDTH),
+        f" {a}\u3000{b}\u3000{c} ",
+    ]
+
+
+@given(mobiles)
+def test_every_way_of_typing_normalises_to_the_number_and_is_idempotent(number):
+    for typed in typings(number):
+        assert normalise_mobile(typed) == number
+    assert normalise_mobile(normalise_mobile(number)) == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("+1 415 555 0100", "country code"),
+        ("1381234567", "11 digits"),
+        ("12812345678", "must start 13-19"),
+        ("138-1234-567x", "other than digits"),
+        ("010 6552 9988", "not a mobile number"),
+    ],
+)
+def test_what_is_not_a_mainland_mobile_is_refused_with_why(typed, reason):
+    with pytest.raises(InvalidInput) as refused:
+        normalise_mobile(typed)
+    assert reason in str(refused.value) and refused.value.field == "mobile"
+
+
+def test_masked_form():
+    assert mask_mobile("13812345678") == "138****5678"
+
+
+@settings(max_examples=25)
+@given(st.lists(mobiles, min_size=1, max_size=8, unique=True))
+def test_no_plain_number_anywhere_the_module_returns_logs_or_keeps(numbers):
+    m = Membership(MembershipConfig(categories=("tops",)), secret=SECRET)
+    outputs = []
+    for i, number in enumerate(numbers):
+        member = m.register(typings(number)[i % 9], T0, "S001", "G1")
+        outputs.append(m.masked_mobile(member, T0, "G1", "greeting"))
+        outputs.append(m.record_purchase(member, T0, "S001", 9900, {"tops": 9900}))
+        try:
+            m.resolve("mobile", number[:-1] + "x")
+        except InvalidInput as error:
+            outputs.append(str(error))
+    try:
+        m.resolve("mobile", "13900000000" if "13900000000" not in numbers else "13900000001")
+    except NotFound as error:
+        outputs.append(str(error))
+    outputs += [m.rfm(T0).to_csv(), m.new_members(T0, T0.replace(year=2027), "store").to_csv()]
+    outputs += [repr(e) for e in m.audit.entries]
+    everything = "\n".join(map(str, outputs)).encode() + pickle.dumps(m)
+    for number in numbers:
+        assert number.encode() not in everything
+        assert number[-8:].encode() not in everything  # not even most of it
+
+
+def test_a_secret_is_required_and_must_be_long_enough(monkeypatch):
+    monkeypatch.delenv("STORETWIN_MEMBER_SECRET", raising=False)
+    with pytest.raises(InvalidInput, match="secret"):
+        Membership()
+    with pytest.raises(InvalidInput, match="at least 16"):
+        Membership(secret="short")
+
+
+def test_identifiers_resolve_and_a_follower_who_registers_is_one_member(membership):
+    follower = membership.follow("openid-1", T0, "S001", "G2")
+    member = membership.register("138 1234 5678", T0, "S001", "G1", openid="openid-1")
+    assert member == follower
+    membership.link(member, "card", "CARD-9", T0)
+    for kind, value in [("mobile", "+8613812345678"), ("openid", "openid-1"), ("card", "CARD-9")]:
+        assert membership.resolve(kind, value) == member
+    assert isinstance(membership, MembershipPort)
+
+
+def test_audit_log_records_every_read_masked(membership):
+    member = membership.register("13812345678", T0, "S001")
+    membership.masked_mobile(member, T0, "G7", "birthday call")
+    (entry,) = membership.audit.entries
+    assert (entry.actor, entry.purpose, entry.masked_mobile) == (
+        "G7",
+        "birthday call",
+        "138****5678",
+    )
+
+
+def test_batch_registration_and_lookup_agree_with_single_calls(membership):
+    import numpy as np
+
+    numbers = ["13700000000", "+86 137 0000 0001", "13700000000", "13700000002"]
+    ids = membership.register_many(
+        numbers,
+        np.array(["2026-03-02T10:00"] * 4, "datetime64[s]"),
+        ["S001"] * 4,
+        ["G1", None, "G1", "G3"],
+        np.zeros(4, np.int8),
+    )
+    assert ids[0] == ids[2] and len(set(ids.tolist())) == 3
+    assert membership.state.members.size == 3, "no ghost rows for a repeated number"
+    looked = membership.lookup_many("mobile", ["137-0000-0002", "13799999999"])
+    assert looked.tolist() == [ids[3], -1]
