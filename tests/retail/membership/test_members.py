@@ -203,3 +203,19 @@ def test_rfm_of_the_module_matches_its_purchases(membership):
     assert table["frequency"].tolist() == [1, 2, 3]
     assert table["monetary"].tolist() == [1000, 4000, 9000]
     assert isinstance(table, pd.DataFrame)
+
+
+def test_numeric_state_per_member_is_under_200_bytes():
+    from retail.membership import Membership, MembershipConfig
+
+    categories = ("tops", "bottoms", "dresses", "outerwear", "accessories")
+    m = Membership(MembershipConfig(categories=categories), secret="x" * 20)
+    n = 5000
+    m.register_many(
+        [f"139{i:08d}" for i in range(n)],
+        np.full(n, np.datetime64("2026-03-02T12:00", "s")),
+        ["S001"] * n,
+        [None] * n,
+        np.zeros(n, np.int8),
+    )
+    assert m.state.numeric_bytes_per_member() < 200
