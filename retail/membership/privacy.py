@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import os
 from dataclasses import dataclass
 
@@ -29,10 +28,20 @@ class PhoneHasher:
         key = secret.encode() if isinstance(secret, str) else bytes(secret)
         if len(key) < MIN_SECRET_BYTES:
             raise InvalidInput("secret", f"must be at least {MIN_SECRET_BYTES} bytes long")
-        self._key = key
+        # HMAC's two keyed states, prepared once; each digest copies them (RFC 2104).
+        block = hashlib.sha256().block_size
+        key = key if len(key) <= block else hashlib.sha256(key).digest()
+        key = key.ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
     def digest(self, normalised_mobile: str) -> bytes:
-        return hmac.new(self._key, normalised_mobile.encode(), hashlib.sha256).digest()
+        """HMAC-SHA256 of the number under the secret (equal to `hmac.new(...).digest()`)."""
+        inner = self._inner.copy()
+        inner.update(normalised_mobile.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
 
 
 @dataclass(frozen=True)
