@@ -91,3 +91,11 @@ def test_bench_batch_mobile_lookup(benchmark, throughput, registered):
     ids = benchmark.pedantic(m.lookup_many, ("mobile", typed), rounds=3, iterations=1)
     assert (ids >= 0).all()
     throughput(benchmark, "mobile_lookups", BATCH)
+
+
+def test_bench_batch_clean_mobile_lookup(benchmark, throughput, registered):
+    m, _ = registered
+    clean = numbers(BATCH)
+    ids = benchmark.pedantic(m.lookup_many, ("mobile", clean), rounds=3, iterations=1)
+    assert (ids >= 0).all()
+    throughput(benchmark, "clean_mobile_lookups", BATCH)

@@ -21,6 +21,8 @@ def normalise_mobile(raw: str, field: str = "mobile") -> str:
     """The eleven-digit form of a mainland mobile number, or `InvalidInput` saying why."""
     if not isinstance(raw, str):
         raise InvalidInput(field, f"expected text, got {type(raw).__name__}")
+    if len(raw) == 11 and raw.isascii() and _MOBILE.fullmatch(raw):
+        return raw  # already clean: the common case in bulk loads
     text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
     if text.startswith("+"):
         text = text[1:]
