@@ -5,6 +5,8 @@ from __future__ import annotations
 import mesa
 import simpy
 
+from sim.business.membership_desk import MembershipDesk
+from sim.business.modules import build_membership
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -46,6 +48,16 @@ class TwinModel(mesa.Model):
             self.catalog.category_names,
             streams.get("population"),
         )
+        self.membership = build_membership(config, self.catalog.category_names)
+        self.membership_desk = MembershipDesk(
+            self.env,
+            self.log,
+            self.calendar,
+            self.membership,
+            self.population,
+            self.catalog,
+            config.strategy.member_capture,
+        )
         self.devices = StoreDevices(
             self.env,
             config.hardware,
@@ -60,9 +72,9 @@ class TwinModel(mesa.Model):
             for site in config.chain.stores
         ]
         if config.mode == "store":
-            self.faults = self.devices.start_faults(
-                [site.id for site in config.chain.stores], config.store.lanes, config.days
-            )
+            store_ids = [site.id for site in config.chain.stores]
+            self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
+            self.env.process(self.membership_desk.closing(store_ids, config.days))
 
     @property
     def horizon_min(self) -> float:

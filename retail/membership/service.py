@@ -297,6 +297,26 @@ class Membership:
             labels = [Channel(c).name.lower() for c in codes]
         return pd.Series(labels, dtype="string").value_counts().sort_index().rename("count")
 
+    def members_by_store(self) -> pd.DataFrame:
+        """Per home store: members, active ones, buyers (1+ purchases), repeat buyers (2+)."""
+        m, stores = self.state.members, self.state.stores
+        live = (m.merged_into < 0) & ~m.erased & (m.member_s != NEVER) & (m.home_store >= 0)
+        home = m.home_store[live]
+        n = len(stores)
+
+        def count(mask: np.ndarray) -> np.ndarray:
+            return np.bincount(home[mask[live]], minlength=n)
+
+        return pd.DataFrame(
+            {
+                "members": np.bincount(home, minlength=n),
+                "active": count(m.stage == Stage.ACTIVE),
+                "buyers": count(m.purchases >= 1),
+                "repeat_buyers": count(m.purchases >= 2),
+            },
+            index=pd.Index(stores, name="store"),
+        )
+
     def stage_counts(self) -> pd.Series:
         m = self.state.members
         live = (m.merged_into < 0) & ~m.erased & (m.stage > 0)

@@ -27,6 +27,7 @@ class Shopper(mesa.Agent):
         self.visit = visit
         self.customer = customer
         self.party_size = party_size
+        self.guide = None  # the guide who helped her, if one did: credit for capture
         # The visit's next uniform draw in [0, 1): a bound iterator, the cheapest call there is.
         self.uniform = iter(draws).__next__
 

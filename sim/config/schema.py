@@ -8,7 +8,7 @@ in the field names where they are not obvious (`_min`, `_s`, `_cents`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
@@ -185,12 +185,37 @@ class QueueBusting:
 
 
 @dataclass(config=STRICT)
+class MemberCapture:
+    """Staff at the till ask customers who are not yet members to join (and to follow)."""
+
+    enabled: bool
+    incentive_cents: Cents  # welcome coupon or points worth this much
+    extra_service_s: NonNegative  # how long registering adds at the till
+
+
+@dataclass(config=STRICT)
+class ModulesConfig:
+    """Hydra `_target_` specs of the business modules (see conf/modules/)."""
+
+    membership: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _targets(self) -> ModulesConfig:
+        for name in ("membership",):
+            target = getattr(self, name).get("_target_")
+            if not isinstance(target, str) or "." not in target:
+                raise ValueError(f"{name}._target_: a dotted path to a class, got {target!r}")
+        return self
+
+
+@dataclass(config=STRICT)
 class StrategyConfig:
     name: str
     queue_busting: QueueBusting
     # run_to_empty: change the roll when the printer stops; swap_at_near_end: the cashier
     # changes it at the near-end warning, between customers, so no receipt is cut short.
     printer_roll: Literal["run_to_empty", "swap_at_near_end"] = "run_to_empty"
+    member_capture: MemberCapture = Field(default_factory=lambda: MemberCapture(False, 0, 0.0))
 
 
 @dataclass(config=STRICT)
@@ -221,6 +246,7 @@ class RunConfig:
     population: PopulationConfig
     strategy: StrategyConfig
     hardware: HardwareConfig
+    modules: ModulesConfig
     validate: ValidateConfig | None = None
 
     @model_validator(mode="after")

@@ -35,12 +35,22 @@ KPI_NAMES = (
     "uplink_down_min",
     "garments_tried_true",
     "garments_tried_measured",
+    "members_new",
+    "followers_new",
+    "member_capture_rate",
+    "active_members",
+    "repurchase_rate",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
 HIGHER_IS_BETTER = frozenset(
     {
         "transactions",
+        "members_new",
+        "followers_new",
+        "member_capture_rate",
+        "active_members",
+        "repurchase_rate",
         "conversion_true",
         "conversion_measured",
         "revenue",
@@ -79,6 +89,9 @@ COUNTS = {
     "sales_refused": "SaleRefused",
     "sales_offline": "SaleJournaledOffline",
     "device_fixes": "DeviceFixed",
+    "members_new": "MemberRegistered",
+    "followers_new": "FollowerGained",
+    "capture_asked": "CaptureAsked",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -90,6 +103,13 @@ SUMS = {
     "uplink_down_min": ("UplinkRestored", "minutes_down"),
     "garments_tried_true": ("GarmentsTriedOn", "garments"),
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
+}
+# State the modules report at closing: the last report of each store counts (summed over
+# stores for the whole run).
+LAST = {
+    "active_members": ("MembershipClosed", "active"),
+    "buyers": ("MembershipClosed", "buyers"),
+    "repeat_buyers": ("MembershipClosed", "repeat_buyers"),
 }
 
 
@@ -104,6 +124,12 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
     for name, (kind, column) in SUMS.items():
         parts[name] = events.loc[events["kind"] == kind].groupby(grouping)[column].sum()
+    for name, (kind, column) in LAST.items():
+        reports = events.loc[events["kind"] == kind]
+        if keys:
+            parts[name] = reports.groupby(keys)[column].last()
+        else:
+            parts[name] = pd.Series([reports.groupby("store")[column].last().sum()])
     waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
     parts["wait_mean"] = waits.mean()
     parts["wait_p95"] = waits.quantile(0.95)
@@ -135,6 +161,11 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "uplink_down_min": t["uplink_down_min"].astype(float),
             "garments_tried_true": t["garments_tried_true"].astype("int64"),
             "garments_tried_measured": t["garments_tried_measured"].astype("int64"),
+            "members_new": t["members_new"].astype("int64"),
+            "followers_new": t["followers_new"].astype("int64"),
+            "member_capture_rate": _ratio(t["members_new"], t["capture_asked"]),
+            "active_members": t["active_members"].astype("int64"),
+            "repurchase_rate": _ratio(t["repeat_buyers"], t["buyers"]),
         }
     )
 

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 MAX_ITEMS = 12
 MAX_GARMENTS = 3  # taken into a fitting room at once
-DRAWS_FIXED = 10  # ask, consult, buy, items, payment method and time, balk, patience, spare
+DRAWS_FIXED = 11  # ask, consult, buy, items, payment method and time, balk, patience,
+# joining as a member at the till, spare
 DRAWS_TRY_ON = 3 + MAX_GARMENTS  # whether, how long, how many, which
 
 
@@ -60,6 +61,7 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
             yield env.timeout(consult)
             guide.consultations += 1
             guide.minutes_consulting += consult
+            shopper.guide = guide
             store.release_guide(guide)
             log.append(GuideConsulted(env.now, store.id, shopper.visit, guide.code, consult))
             buy_prob = min(1.0, fmt.buy_prob_with_guide * guide.skill)
@@ -184,7 +186,23 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
             method,
         )
     )
-    if till is not None:  # the sale is committed; now the receipt
+    if till is not None:  # the sale is committed; the membership desk, then the receipt
+        joins = shopper.uniform()
+        helper = shopper.guide
+        staff = helper.code if helper is not None else store.staff_at(lane)
+        extra_s = store.membership_desk.at_till(
+            store.id,
+            shopper.visit,
+            shopper.customer,
+            staff,
+            helper.skill if helper is not None else 1.0,
+            lanes.waiting,
+            joins,
+            items,
+            amount_cents,
+        )
+        if extra_s:
+            yield env.timeout(extra_s / 60.0)
         yield from till.print_receipt(outcome, store.staff_at(lane))
     lanes.release(lane)
     _end(store, shopper, "bought")

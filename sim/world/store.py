@@ -84,6 +84,7 @@ class StoreRuntime:
         self._mobile_open: dict[str, Guide] = {}
 
         self.devices = model.devices
+        self.membership_desk = model.membership_desk
         self.fitting_rooms: simpy.Store | None = None
         self.fitting_room_readers = {}
         if self.format.fitting_rooms and not self.validating:

@@ -6,7 +6,7 @@ SMALL_WORLD = [
     "chain=single_store",
     "days=1",
     "population.size=2000",
-    "store.daily_visitors=1500",
+    "store.daily_visitors=3000",
     "store.lanes=1",
 ]
 

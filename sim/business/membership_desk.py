@@ -1,0 +1,132 @@
+"""The till's conversation with the membership module.
+
+A customer who is already a member gives her number as she types it; the module finds her
+and records the purchase (points, affinity). One who is not is asked to join, if the
+strategy says so: whether she agrees is the behaviour model's call, what is recorded is the
+module's. Registering takes time at the till. At closing the module's daily job runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from retail.membership import Channel
+from retail.ports import MembershipPort
+from sim.behaviour.capture import CaptureModel
+from sim.business.events import (
+    CaptureAsked,
+    FollowerGained,
+    MemberPurchaseRecorded,
+    MemberRegistered,
+    MembershipClosed,
+    MembershipDailyRun,
+)
+from sim.config.schema import MemberCapture
+from sim.engine.calendar import Calendar
+from sim.engine.events import EventLog
+from sim.world.catalog import Catalog
+from sim.world.population import Population
+
+
+class MembershipDesk:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        calendar: Calendar,
+        membership: MembershipPort,
+        population: Population,
+        catalog: Catalog,
+        capture: MemberCapture,
+    ) -> None:
+        self.env, self.log, self.calendar = env, log, calendar
+        self.membership = membership
+        self.population = population
+        self.catalog = catalog
+        self.capture = capture
+        self.model = CaptureModel()
+        self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
+
+    def at_till(
+        self,
+        store: str,
+        visit: int,
+        person: int,
+        staff: str,
+        staff_skill: float,
+        waiting: int,
+        u: float,
+        picks: list[int],
+        amount_cents: int,
+    ) -> float:
+        """After payment: record a member's purchase, or ask a non-member to join.
+        Returns the extra seconds the conversation took at the till."""
+        at = self.calendar.datetime_at(self.env.now)
+        extra_s = 0.0
+        member = self.member_of.get(person)
+        if member is None and self.capture.enabled:
+            self.log.append(CaptureAsked(self.env.now, store, visit, staff))
+            joins, follows = self.model.decide(
+                np.array([u]),
+                self.population.digital_adoption[person : person + 1],
+                staff_skill,
+                self.capture.incentive_cents,
+                waiting,
+            )
+            if follows[0]:
+                follower = self.membership.follow(
+                    self._openid(person), at, store, staff, Channel.STORE_QR
+                )
+                self.log.append(FollowerGained(self.env.now, store, visit, follower, staff))
+            if joins[0]:
+                member = self.membership.register(
+                    self.population.typed_phone(person),
+                    at,
+                    store,
+                    staff,
+                    Channel.STORE_QR,
+                    openid=self._openid(person),
+                )
+                self.member_of[person] = member
+                self.log.append(MemberRegistered(self.env.now, store, visit, member, staff))
+                extra_s = self.capture.extra_service_s
+        if member is not None:
+            # She types her number at the till; the module finds her by it.
+            member = self.membership.resolve("mobile", self.population.typed_phone(person))
+            categories: dict[str, int] = {}
+            for i in picks:
+                name = self.catalog.categories[i]
+                categories[name] = categories.get(name, 0) + self.catalog.prices[i]
+            points = self.membership.record_purchase(member, at, store, amount_cents, categories)
+            self.log.append(MemberPurchaseRecorded(self.env.now, store, visit, member, points))
+        return extra_s
+
+    @staticmethod
+    def _openid(person: int) -> str:
+        return f"wx-o-{person:09d}"
+
+    def closing(self, stores: list[str], days: int) -> Generator[simpy.Event, None, None]:
+        """The daily job after the last store closes, then each store's member figures."""
+        for day in range(days):
+            close = self.calendar.opening(day)[1]
+            yield self.env.timeout(max(close - self.env.now, 0.0))
+            done = self.membership.run_daily(self.calendar.datetime_at(self.env.now))
+            self.log.append(
+                MembershipDailyRun(self.env.now, done["stage_changes"], done["tasks_created"])
+            )
+            figures = self.membership.members_by_store()
+            for store in stores:
+                if store in figures.index:
+                    row = figures.loc[store]
+                    self.log.append(
+                        MembershipClosed(
+                            self.env.now,
+                            store,
+                            int(row["active"]),
+                            int(row["buyers"]),
+                            int(row["repeat_buyers"]),
+                        )
+                    )

@@ -1,0 +1,74 @@
+"""Member capture at the till goes through the real membership module, and the lever is real."""
+
+from collections import Counter
+
+import pytest
+
+from sim.config.load import compose_config, validate
+from sim.experiment.run import simulate
+from sim.metrics.kpis import events_frame, run_summary
+
+BASE = ["chain=five_stores", "days=4", "population.size=6000", "seed=12"]
+
+
+def run(*overrides: str):
+    return simulate(validate(compose_config([*BASE, *overrides])))
+
+
+def summary(model) -> dict:
+    monitors = {s.id: s.checkout.monitor for s in model.stores}
+    frame = events_frame(model.log.to_arrow())
+    return run_summary(frame, monitors, model.calendar, model.config.days)
+
+
+@pytest.fixture(scope="module")
+def capturing():
+    return run("strategy=member_capture")
+
+
+@pytest.fixture(scope="module")
+def not_capturing():
+    return run("strategy=status_quo")
+
+
+def test_without_capture_nobody_joins(not_capturing):
+    counts = Counter(type(e).__name__ for e in not_capturing.log)
+    assert counts["MemberRegistered"] == counts["FollowerGained"] == counts["CaptureAsked"] == 0
+    assert not_capturing.membership.stage_counts().sum() == 0
+    assert summary(not_capturing)["members_new"] == 0
+
+
+def test_capture_registers_members_in_the_module_and_records_their_purchases(capturing):
+    counts = Counter(type(e).__name__ for e in capturing.log)
+    registered = counts["MemberRegistered"]
+    assert registered > 100
+    members = capturing.membership.members_by_store()
+    assert int(members["members"].sum()) == registered
+    assert 0.1 < registered / counts["CaptureAsked"] < 0.4
+    # Every purchase by a member after joining reaches the module.
+    assert counts["MemberPurchaseRecorded"] >= registered
+    assert len(capturing.membership.purchases_frame()) == counts["MemberPurchaseRecorded"]
+    kpis = summary(capturing)
+    assert kpis["members_new"] == registered and kpis["followers_new"] >= registered
+    assert kpis["active_members"] > 0
+
+
+def test_the_same_customers_come_either_way(capturing, not_capturing):
+    def arrivals(model):
+        return [(e.t, e.customer) for e in model.log if type(e).__name__ == "VisitStarted"]
+
+    assert arrivals(capturing) == arrivals(not_capturing)
+
+
+def test_registering_takes_time_at_the_till(capturing, not_capturing):
+    assert (
+        summary(capturing)["checkout_wait_mean_min"]
+        >= summary(not_capturing)["checkout_wait_mean_min"]
+    )
+
+
+def test_a_swapped_in_implementation_must_satisfy_the_protocol():
+    with pytest.raises(TypeError, match=r"modules\.membership\._target_: cannot build"):
+        run("modules.membership._target_=collections.OrderedDict", "~modules.membership.secret")
+    with pytest.raises(TypeError, match="does not satisfy MembershipPort"):
+        run("modules.membership._target_=builtins.str", "~modules.membership.secret")
