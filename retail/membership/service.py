@@ -99,6 +99,41 @@ class Membership:
                                 np.asarray(channels, np.int8)[joining])  # fmt: skip
         return ids
 
+    def visit(self, mini_program_id: str, at: dt.datetime, store: str) -> int:
+        """Someone opened the mini-program in a store (a visitor the chain can see); returns
+        the id of her record, new or existing."""
+        if not mini_program_id:
+            raise InvalidInput("mini_program_id", "must not be empty")
+        s = self.state
+        member = s.ids["mini_program"].get(mini_program_id)
+        if member is None:
+            member = int(s.new_members(1)[0])
+            s.ids["mini_program"][mini_program_id] = member
+            s.members.home_store[member] = s.store_code(store)
+            s.members.stage_since_s[member] = seconds(at)
+        return member
+
+    def profile(self, member: int, at: dt.datetime, actor: str, purpose: str) -> dict:
+        """What the module knows of her, for a guide's screen; the read is audited."""
+        self._require(member)
+        m, s = self.state.members, self.state
+        masked = s.masked[member]
+        self.audit.record(at, actor, purpose, member, masked)
+        bits = {bit: tag for tag, bit in s.tag_bits.items()}
+        return {
+            "member": member,
+            "mobile": masked,
+            "stage": Stage(m.stage[member]).name.lower(),
+            "tier": self.config.points.tier_names[m.tier[member]],
+            "age_band": int(m.age_band[member]),
+            "gender": int(m.gender[member]),
+            "spending_power": int(m.spending_power[member]),
+            "purchases": int(m.purchases[member]),
+            "spend_cents": int(m.spend_cents[member]),
+            "tags": sorted(t for b, t in bits.items() if int(m.tags[member]) >> b & 1),
+            "affinity": dict(zip(s.categories, self.affinities([member])[0].tolist(), strict=True)),
+        }
+
     def follow(
         self,
         openid: str,
@@ -122,7 +157,7 @@ class Membership:
             m.follow_store[member] = s.store_code(store)
             m.follow_staff[member] = s.staff_code(staff)
             m.follow_channel[member] = int(channel)
-            if m.stage[member] == 0:
+            if m.stage[member] == Stage.VISITOR:
                 self._move(np.array([member]), Stage.FOLLOWER, when)
                 m.owner_staff[member] = m.follow_staff[member]
                 m.home_store[member] = m.follow_store[member]
@@ -319,7 +354,7 @@ class Membership:
 
     def stage_counts(self) -> pd.Series:
         m = self.state.members
-        live = (m.merged_into < 0) & ~m.erased & (m.stage > 0)
+        live = (m.merged_into < 0) & ~m.erased
         counts = np.bincount(m.stage[live], minlength=len(Stage) + 1)
         return pd.Series({stage.name.lower(): int(counts[stage]) for stage in Stage})
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 
 class Stage(enum.IntEnum):
+    VISITOR = 0  # known by a mini-program id or a scan only: not following, no number
     FOLLOWER = 1  # follows the account, no number given
     MEMBER = 2  # registered, no purchase yet
     ACTIVE = 3

@@ -219,3 +219,20 @@ def test_numeric_state_per_member_is_under_200_bytes():
         np.zeros(n, np.int8),
     )
     assert m.state.numeric_bytes_per_member() < 200
+
+
+def test_visitor_to_follower_to_member_and_an_audited_profile(membership):
+    m = membership
+    visitor = m.visit("mp-77", T0, "S001")
+    assert m.stage_counts()["visitor"] == 1
+    m.link(visitor, "openid", "oid-77", T0)
+    assert m.follow("oid-77", day(1), "S001", "G1") == visitor
+    member = m.register("13800000077", day(2), "S001", "G1", openid="oid-77")
+    assert member == visitor
+    path = [Stage(n).name for n in m.state.transitions.new[m.state.transitions.member == member]]
+    assert path == ["FOLLOWER", "MEMBER"]
+    m.tag(member, "vip")
+    profile = m.profile(member, day(3), "G1", "greeting a returning VIP")
+    assert profile["mobile"] == "138****0077" and profile["stage"] == "member"
+    assert profile["tags"] == ["vip"] and profile["tier"] == "regular"
+    assert m.audit.entries[-1].purpose == "greeting a returning VIP"
