@@ -62,3 +62,20 @@ class MembershipDailyRun(Event):
     stage_changes: int
     tasks_created: int
     observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class GuideTaskWorked(Event):
+    store: str
+    guide: str
+    task: int
+    kind: str
+    outcome: str  # reached | not_reached | visit_booked
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class VisitBooked(Event):
+    store: str
+    customer: int
+    visit_at: float  # simulation minutes

@@ -49,6 +49,7 @@ class MembershipDesk:
         self.capture = capture
         self.model = CaptureModel()
         self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
+        self.person_of: dict[int, int] = {}  # the twin's truth: who a member id is
 
     def at_till(
         self,
@@ -91,6 +92,7 @@ class MembershipDesk:
                     openid=self._openid(person),
                 )
                 self.member_of[person] = member
+                self.person_of[member] = person
                 self.log.append(MemberRegistered(self.env.now, store, visit, member, staff))
                 extra_s = self.capture.extra_service_s
         if member is not None:

@@ -194,6 +194,17 @@ class MemberCapture:
 
 
 @dataclass(config=STRICT)
+class GuideTasks:
+    """Guides work the membership module's tasks (calls, messages) in their shifts."""
+
+    enabled: bool
+    minutes_per_task: Positive  # away from the floor
+    reach_prob: Probability  # she answers the call or the message
+    book_prob_if_reached: Probability  # and books a visit
+    visit_within_days: PositiveInt
+
+
+@dataclass(config=STRICT)
 class ModulesConfig:
     """Hydra `_target_` specs of the business modules (see conf/modules/)."""
 
@@ -216,6 +227,7 @@ class StrategyConfig:
     # changes it at the near-end warning, between customers, so no receipt is cut short.
     printer_roll: Literal["run_to_empty", "swap_at_near_end"] = "run_to_empty"
     member_capture: MemberCapture = Field(default_factory=lambda: MemberCapture(False, 0, 0.0))
+    guide_tasks: GuideTasks = Field(default_factory=lambda: GuideTasks(False, 5.0, 0.6, 0.3, 7))
 
 
 @dataclass(config=STRICT)

@@ -40,6 +40,8 @@ KPI_NAMES = (
     "member_capture_rate",
     "active_members",
     "repurchase_rate",
+    "guide_tasks_done",
+    "booked_visits",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -92,6 +94,8 @@ COUNTS = {
     "members_new": "MemberRegistered",
     "followers_new": "FollowerGained",
     "capture_asked": "CaptureAsked",
+    "guide_tasks_done": "GuideTaskWorked",
+    "booked_visits": "GuideTaskBooked",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -119,6 +123,8 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     # Door counts in the entering direction are the measured footfall.
     entering = (events["kind"] == "DoorCounted") & (events["direction"] == "in")
     events = events.assign(kind=events["kind"].where(~entering, "DoorEntered"))
+    booked = (events["kind"] == "GuideTaskWorked") & (events["outcome"] == "visit_booked")
+    events = events.assign(kind=events["kind"].where(~booked, "GuideTaskBooked"))
     parts = {}
     for name, kind in COUNTS.items():
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
@@ -166,6 +172,8 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "member_capture_rate": _ratio(t["members_new"], t["capture_asked"]),
             "active_members": t["active_members"].astype("int64"),
             "repurchase_rate": _ratio(t["repeat_buyers"], t["buyers"]),
+            "guide_tasks_done": (t["guide_tasks_done"] + t["booked_visits"]).astype("int64"),
+            "booked_visits": t["booked_visits"].astype("int64"),
         }
     )
 

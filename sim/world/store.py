@@ -14,6 +14,7 @@ import simpy
 from hardware_models.pos import Duration, TillTiming
 from sim.agents.shopper import Shopper
 from sim.agents.staff import Cashier, Guide
+from sim.business.guide_tasks import GuideTaskDesk
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig, Shift, Site
 from sim.devices.till import Till
@@ -109,6 +110,18 @@ class StoreRuntime:
         self._methods = list(payment.payment_mix)
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
         self.env.process(self._arrivals())
+        self._guide_codes = [g.code for g in guides]
+        self._booked_rng = streams.get(f"booked/{site.id}")
+        tasks = config.strategy.guide_tasks
+        if tasks.enabled and not self.validating:
+            desk = GuideTaskDesk(
+                self,
+                model.membership,
+                model.membership_desk.person_of,
+                tasks,
+                streams.get(f"guide_tasks/{site.id}"),
+            )
+            self.env.process(desk.run(config.days))
 
     # --- staff ----------------------------------------------------------------------------
     def _shift(self, shift: Shift, crew: list[Guide]) -> Generator[simpy.Event, None, None]:
@@ -125,6 +138,19 @@ class StoreRuntime:
             # A guide busy with a customer finishes first; `release_guide` then sends her home.
             self.guides.items[:] = [g for g in self.guides.items if g.code in self._on_duty]
             self.log.append(ShiftEnded(self.env.now, self.id, label, len(crew)))
+
+    @property
+    def guide_codes(self) -> list[str]:
+        return self._guide_codes
+
+    def book_visit(self, person: int, at_min: float) -> None:
+        """A member booked a visit: she comes at `at_min`, alone, on her own draws."""
+
+        def come() -> Generator[simpy.Event, None, None]:
+            yield self.env.timeout(at_min - self.env.now)
+            self._start_visit(person, 1, self._booked_rng.random(self._draws).tolist())
+
+        self.env.process(come())
 
     def release_guide(self, guide: Guide) -> None:
         """A guide is free again: back to the floor if her shift is on."""
