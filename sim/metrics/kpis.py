@@ -42,6 +42,7 @@ KPI_NAMES = (
     "repurchase_rate",
     "guide_tasks_done",
     "booked_visits",
+    "guide_help_missed_rate",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -58,6 +59,7 @@ HIGHER_IS_BETTER = frozenset(
         "revenue",
         "aov",
         "units_per_transaction",
+        "booked_visits",
     }
 )
 LOWER_IS_BETTER = frozenset(
@@ -71,6 +73,7 @@ LOWER_IS_BETTER = frozenset(
         "staff_min_fixing_devices",
         "receipts_reprinted",
         "uplink_down_min",
+        "guide_help_missed_rate",
     }
 )
 
@@ -96,6 +99,8 @@ COUNTS = {
     "capture_asked": "CaptureAsked",
     "guide_tasks_done": "GuideTaskWorked",
     "booked_visits": "GuideTaskBooked",
+    "guide_helped": "GuideConsulted",
+    "guide_missed": "GuideUnavailable",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -174,6 +179,9 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "repurchase_rate": _ratio(t["repeat_buyers"], t["buyers"]),
             "guide_tasks_done": (t["guide_tasks_done"] + t["booked_visits"]).astype("int64"),
             "booked_visits": t["booked_visits"].astype("int64"),
+            "guide_help_missed_rate": _ratio(
+                t["guide_missed"], t["guide_helped"] + t["guide_missed"]
+            ),
         }
     )
 
