@@ -48,18 +48,18 @@ def rfm_table(
     past = seconds <= now
     if not past.all():
         seconds, members, amount = seconds[past], members[past], amount[past]
-    index, ids = pd.factorize(members, sort=True)  # a hash table: far faster than a sort
-    ids = np.asarray(ids)
-    n = len(ids)
-    if n == 0:
+    if len(members) == 0:
         return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name="member_id"))
-    last = np.full(n, np.iinfo(np.int64).min)
-    np.maximum.at(last, index, seconds)
+    slot, slots, ids = member_slots(members)
+    last = np.full(slots, np.iinfo(np.int64).min)
+    np.maximum.at(last, slot, seconds)
     window = seconds > now - window_days * 86_400
-    in_window = index[window]
-    frequency = np.bincount(in_window, minlength=n).astype(np.int64)
+    in_window = slot[window]
+    frequency = np.bincount(in_window, minlength=slots).astype(np.int64)
     # Sums of integer cents in float64 are exact up to 2**53 cents (90 trillion yuan).
-    monetary = np.bincount(in_window, weights=amount[window], minlength=n)
+    monetary = np.bincount(in_window, weights=amount[window], minlength=slots)
+    if slots != len(ids):  # dense slots: keep those of members who bought
+        last, frequency, monetary = last[ids], frequency[ids], monetary[ids]
     recency = (now - last) // 86_400
     r_score = quintile_scores(-recency)
     f_score = quintile_scores(frequency)
@@ -83,9 +83,27 @@ def rfm_table(
     )
 
 
+def member_slots(members: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """(each row's slot, number of slots, distinct members sorted). Ids this module hands
+    out are dense row numbers, which are their own slots (counting beats hashing tenfold);
+    other ids are hashed to slots 0..n-1 in sorted order."""
+    if members.dtype.kind in "iu":
+        low, high = int(members.min()), int(members.max())
+        if low >= 0 and high < 4 * len(members) + 1024:
+            return members, high + 1, np.flatnonzero(np.bincount(members, minlength=high + 1))
+    slot, ids = pd.factorize(members, sort=True)
+    return slot, len(ids), np.asarray(ids)
+
+
 def quintile_scores(goodness: np.ndarray) -> np.ndarray:
     """1..5 by quintile of `goodness` (higher is better), ties sharing the lower rank."""
     n = len(goodness)
+    if goodness.dtype.kind == "i" and n:
+        low = int(goodness.min())
+        if int(goodness.max()) - low < 4 * n + 1024:  # days or counts: count, do not sort
+            counts = np.bincount(goodness - low)
+            below = np.cumsum(counts) - counts  # members with a worse value
+            return (1 + (5 * below[goodness - low]) // n).astype(np.int8)
     order = np.argsort(goodness, kind="stable")
     sorted_values = goodness[order]
     # Lowest 1-based rank of each distinct value: where its run starts in sorted order.

@@ -55,7 +55,8 @@ def reference(tx: pd.DataFrame, as_of: dt.datetime, window_days: int) -> pd.Data
 
 transactions = st.lists(
     st.tuples(
-        st.integers(1, 12),  # few members: many ties
+        # Few members (many ties); dense row ids, and ids far apart or negative (hashed).
+        st.sampled_from([0, 1, 2, 3, 4, 5, 7, 9, 12, -3, 10**12, 2**40 + 1]),
         st.integers(0, 500),  # days before AS_OF (some outside the window)
         st.sampled_from([990, 1990, 5000, 5000, 12900]),  # repeated amounts: ties
     ),
@@ -71,6 +72,7 @@ def test_rfm_matches_an_independent_computation(rows, window_days):
     tx["ts"] = AS_OF - pd.to_timedelta(tx["days_before"], unit="D") - pd.Timedelta(hours=1)
     got = rfm_table(tx[["member_id", "ts", "amount"]], AS_OF, window_days)
     want = reference(tx, AS_OF, window_days)
+    assert got.index.tolist() == want.index.tolist()
     for column in ("recency_days", "frequency", "monetary", "r_score", "f_score", "m_score"):
         assert got[column].tolist() == want[column].astype(int).tolist(), column
     assert got["segment"].tolist() == want["segment"].tolist()
