@@ -45,3 +45,14 @@ class IllegalTransition(RetailError):
 
 class Conflict(RetailError):
     """An idempotency key was reused with a different payload, or a similar clash."""
+
+
+class OutOfStock(RetailError):
+    """Not enough available stock for a movement or reservation; nothing was changed."""
+
+    def __init__(self, sku: str, location: str, wanted: int, available: int) -> None:
+        super().__init__(f"sku {sku!r} at {location!r}: wanted {wanted}, available {available}")
+        self.sku = sku
+        self.location = location
+        self.wanted = wanted
+        self.available = available

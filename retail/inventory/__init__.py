@@ -1,0 +1,34 @@
+"""Inventory center: one stock pool across direct stores, franchise stores and warehouses;
+channel sharing; reservations; source selection for online orders. Imports nothing of the
+simulator; time is an argument."""
+
+from retail.inventory.allocation import Allocation, Candidate, Order, OrderLine, Shipment
+from retail.inventory.center import InventoryCenter
+from retail.inventory.geo import great_circle_km
+from retail.inventory.sourcing import SourcingRules, Strategy
+from retail.inventory.types import (
+    HoldState,
+    Location,
+    LocationKind,
+    Reservation,
+    SalesChannel,
+    StockPosition,
+)
+
+__all__ = [
+    "Allocation",
+    "Candidate",
+    "HoldState",
+    "InventoryCenter",
+    "Location",
+    "LocationKind",
+    "Order",
+    "OrderLine",
+    "Reservation",
+    "SalesChannel",
+    "Shipment",
+    "SourcingRules",
+    "StockPosition",
+    "Strategy",
+    "great_circle_km",
+]

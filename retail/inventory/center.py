@@ -1,0 +1,246 @@
+"""The inventory center: one stock pool across stores and warehouses, reservations, and
+source selection for online orders. Thread-safe: every call holds one lock, so concurrent
+callers can never sell a unit twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from retail.errors import Conflict, InvalidInput
+from retail.inventory.allocation import Allocation, Allocator, Order, Shipment, checked
+from retail.inventory.reservations import ReservationBook, quantity_of
+from retail.inventory.sourcing import SourcingRules
+from retail.inventory.stock import StockPool
+from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
+
+DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
+
+
+class InventoryCenter:
+    """Stock, reservations and allocation; time is always an argument."""
+
+    def __init__(
+        self,
+        locations: Sequence[Location],
+        sourcing: SourcingRules | None = None,
+        reservation_ttl: dt.timedelta | None = DEFAULT_TTL,
+    ) -> None:
+        self.pool = StockPool(locations)
+        self.book = ReservationBook(self.pool)
+        self.rules = sourcing or SourcingRules()
+        self.reservation_ttl = reservation_ttl
+        self._allocator = Allocator(self.pool, self.rules)
+        self._allocations: dict[str, Allocation] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def locations(self) -> tuple[Location, ...]:
+        return self.pool.locations
+
+    # --- stock movements -------------------------------------------------------------------
+    def receive(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
+        """Goods arrive from a supplier (or a purchase order) at `location`."""
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            column = self.pool.location_column(location)
+            self.pool.receive(self.pool.sku_row(sku, create=True), column, quantity)
+
+    def receive_many(
+        self,
+        skus: Sequence[str],
+        locations: Sequence[str],
+        quantities: Iterable[int],
+        at: dt.datetime,
+    ) -> None:
+        """Many receipts at once (opening stock, a DC's inbound day)."""
+        quantities = np.asarray(list(quantities), np.int64)
+        if len(skus) != len(locations) or len(skus) != len(quantities):
+            raise InvalidInput("receive_many", "skus, locations and quantities differ in length")
+        if (quantities <= 0).any():
+            bad = int(np.flatnonzero(quantities <= 0)[0])
+            raise InvalidInput(f"quantities[{bad}]", f"must be positive, got {quantities[bad]}")
+        with self._lock:
+            columns = np.array([self.pool.location_column(loc) for loc in locations], np.int64)
+            rows = np.array([self.pool.sku_row(s, create=True) for s in skus], np.int64)
+            for name in ("received", "on_hand"):
+                np.add.at(self.pool.q[name], (rows, columns), quantities)
+
+    def sell(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
+        """Sold over the counter: unreserved stock within the store channel's share."""
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            row, column = self.pool.sku_row(sku), self.pool.location_column(location)
+            self.pool.take(row, column, quantity, SalesChannel.STORE, "sold")
+
+    def return_sale(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
+        """A customer brings units back to `location`; they can be sold again."""
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            row, column = self.pool.sku_row(sku), self.pool.location_column(location)
+            sold = int(self.pool.q["sold"][row].sum())
+            if quantity > sold:
+                raise InvalidInput("quantity", f"{quantity} returned of sku {sku!r}, {sold} sold")
+            self.pool.q["sold"][row, column] -= quantity
+            self.pool.q["on_hand"][row, column] += quantity
+
+    def record_shrink(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
+        """A count found units missing (theft, damage). Reserved units cannot shrink: release
+        their reservation first."""
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            row, column = self.pool.sku_row(sku), self.pool.location_column(location)
+            self.pool.take(row, column, quantity, SalesChannel.TRANSFER, "shrink")
+
+    def dispatch(
+        self, sku: str, source: str, destination: str, quantity: int, at: dt.datetime
+    ) -> None:
+        """Units leave `source` for `destination` and are in transit until `arrive`."""
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            pool = self.pool
+            row = pool.sku_row(sku)
+            source_column = pool.location_column(source)
+            pool.dispatch(row, source_column, pool.location_column(destination), quantity)
+
+    def arrive(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
+        quantity = quantity_of(quantity, "quantity")
+        with self._lock:
+            self.pool.arrive(self.pool.sku_row(sku), self.pool.location_column(location), quantity)
+
+    # --- reservations ----------------------------------------------------------------------
+    def reserve(
+        self,
+        key: str,
+        lines: Iterable[tuple[str, str, int]],
+        at: dt.datetime,
+        channel: SalesChannel = SalesChannel.ONLINE,
+        ttl: dt.timedelta | None = None,
+    ) -> Reservation:
+        """Hold (sku, location, quantity) lines, all or none; the same key and lines again
+        return the same reservation, the same key with other lines is a Conflict. `ttl`
+        defaults to the center's reservation time to live."""
+        with self._lock:
+            ttl = self.reservation_ttl if ttl is None else ttl
+            return self.book.reserve(key, lines, at, SalesChannel(channel), ttl)
+
+    def commit(self, key: str, at: dt.datetime) -> Reservation:
+        with self._lock:
+            return self.book.commit(key, at)
+
+    def release(self, key: str, at: dt.datetime) -> Reservation:
+        with self._lock:
+            return self.book.release(key, at)
+
+    def expire(self, at: dt.datetime) -> list[str]:
+        """Expire reservations whose time to live ran out by `at`; their keys."""
+        with self._lock:
+            return self.book.expire(at)
+
+    def reservation(self, key: str) -> Reservation:
+        with self._lock:
+            return self.book._find(key)
+
+    # --- source selection ------------------------------------------------------------------
+    def allocate(self, order: Order, at: dt.datetime) -> Allocation:
+        """Choose where the order ships from and reserve the units there (one reservation per
+        parcel, keyed `<order>@<location>`). Submitting the same order again returns the same
+        allocation; another order under the same key is a Conflict."""
+        with self._lock:
+            return self._allocate(order, at)
+
+    def allocate_many(self, orders: Sequence[Order], at: dt.datetime) -> list[Allocation]:
+        """`allocate` for each order in sequence, under one lock."""
+        with self._lock:
+            return [self._allocate(order, at) for order in orders]
+
+    def _allocate(self, order: Order, at: dt.datetime) -> Allocation:
+        previous = self._allocations.get(order.key)
+        if previous is not None:
+            if previous.order == order:
+                return previous
+            raise Conflict(f"order {order.key!r} was allocated with other contents")
+        checked(order)
+        self.book.expire(at)
+        decision = self._allocator.decide(order)
+        shipped = decision.take.sum(axis=0)
+        shipments = []
+        for i in np.flatnonzero(decision.take.sum(axis=1)):
+            location = self.pool.locations[decision.columns[i]].id
+            lines = tuple(
+                (line.sku, int(q))
+                for line, q in zip(order.lines, decision.take[i], strict=True)
+                if q
+            )
+            key = f"{order.key}@{location}"
+            self.book.reserve(key, [(s, location, q) for s, q in lines], at,
+                              SalesChannel.ONLINE, self.reservation_ttl)  # fmt: skip
+            distance = decision.considered[i].distance_km
+            shipments.append(Shipment(location, lines, key, distance))
+        backordered = tuple(
+            (line.sku, int(line.quantity - s))
+            for line, s in zip(order.lines, shipped, strict=True)
+            if line.quantity > s
+        )
+        allocation = Allocation(
+            order,
+            decision.strategy,
+            tuple(shipments),
+            backordered,
+            tuple(decision.considered),
+            decision.skipped,
+            decision.reason,
+        )
+        self._allocations[order.key] = allocation
+        return allocation
+
+    # --- queries -----------------------------------------------------------------------------
+    def position(self, sku: str, location: str) -> StockPosition:
+        with self._lock:
+            pool = self.pool
+            row, column = pool.sku_row(sku), pool.location_column(location)
+            on_hand = int(pool.q["on_hand"][row, column])
+            reserved = int(pool.reserved_total[row, column])
+            in_transit = int(pool.q["in_transit"][row, column])
+            return StockPosition(on_hand, reserved, on_hand - reserved, in_transit)
+
+    def available(self, sku: str, location: str, channel: SalesChannel = SalesChannel.STORE) -> int:
+        """What `channel` may still sell of `sku` at `location`."""
+        with self._lock:
+            pool = self.pool
+            return pool.available(pool.sku_row(sku), pool.location_column(location), channel)
+
+    def stock_frame(self) -> pd.DataFrame:
+        """Every (sku, location) with any quantity: on_hand, reserved, available, in_transit,
+        received, sold, shrink."""
+        with self._lock:
+            pool = self.pool
+            n = len(pool.skus)
+            index = pd.MultiIndex.from_product(
+                [pool.skus, [loc.id for loc in pool.locations]], names=["sku", "location"]
+            )
+            data = {name: a[:n].ravel() for name, a in pool.q.items()}
+            data["reserved"] = pool.reserved_total[:n].ravel()
+            data["available"] = data["on_hand"] - data["reserved"]
+            frame = pd.DataFrame(data, index=index)
+        order = ["on_hand", "reserved", "available", "in_transit", "received", "sold", "shrink"]
+        return frame.loc[frame.any(axis=1), order]
+
+    def conservation(self) -> pd.DataFrame:
+        """Per SKU: received, sold, on_hand, in_transit, shrink and whether
+        received == sold + on_hand + in_transit + shrink."""
+        with self._lock:
+            totals = self.pool.totals()
+            frame = pd.DataFrame(totals, index=pd.Index(list(self.pool.skus), name="sku"))
+        parts = frame["sold"] + frame["on_hand"] + frame["in_transit"] + frame["shrink"]
+        frame["balanced"] = frame["received"] == parts
+        return frame
+
+    def reserved_from_log(self) -> dict[tuple[str, str, SalesChannel], int]:
+        """Reserved quantities recomputed from the reservation log alone."""
+        with self._lock:
+            return self.book.reserved_from_log()
