@@ -84,8 +84,14 @@ def checked(order: Order) -> Order:
     """The order, or an InvalidInput naming the offending field."""
     if not order.lines:
         raise InvalidInput(f"order {order.key!r}.lines", "an order needs at least one line")
+    seen: set[str] = set()
     for i, line in enumerate(order.lines):
         quantity_of(line.quantity, f"order {order.key!r}.lines[{i}].quantity")
+        if line.sku in seen:
+            raise InvalidInput(
+                f"order {order.key!r}.lines[{i}].sku", f"{line.sku!r} repeated: merge the lines"
+            )
+        seen.add(line.sku)
         if line.unit_price_cents < 0:
             raise InvalidInput(f"order {order.key!r}.lines[{i}].unit_price_cents", "must be >= 0")
     if not -90 <= order.lat <= 90 or not -180 <= order.lon <= 180:

@@ -72,10 +72,7 @@ class InventoryCenter:
 
     def sell(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """Sold over the counter: unreserved stock within the store channel's share."""
-        quantity = quantity_of(quantity, "quantity")
-        with self._lock:
-            row, column = self.pool.sku_row(sku), self.pool.location_column(location)
-            self.pool.take(row, column, quantity, SalesChannel.STORE, "sold")
+        self.sell_many([(sku, quantity)], location, at)
 
     def return_sale(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """A customer brings units back to `location`; they can be sold again."""
@@ -96,21 +93,67 @@ class InventoryCenter:
             row, column = self.pool.sku_row(sku), self.pool.location_column(location)
             self.pool.take(row, column, quantity, SalesChannel.TRANSFER, "shrink")
 
+    def sell_many(self, lines: Sequence[tuple[str, int]], location: str, at: dt.datetime) -> None:
+        """One basket over the counter: every (sku, quantity) line or none."""
+        with self._lock:
+            cells = self._cells(lines, location)
+            for row, quantity in cells:
+                self.pool.check(row, self.pool.column[location], quantity, SalesChannel.STORE)
+            for row, quantity in cells:
+                self.pool.take(
+                    row, self.pool.column[location], quantity, SalesChannel.STORE, "sold"
+                )
+
     def dispatch(
         self, sku: str, source: str, destination: str, quantity: int, at: dt.datetime
     ) -> None:
         """Units leave `source` for `destination` and are in transit until `arrive`."""
-        quantity = quantity_of(quantity, "quantity")
+        self.dispatch_many([(sku, quantity)], source, destination, at)
+
+    def dispatch_many(
+        self, lines: Sequence[tuple[str, int]], source: str, destination: str, at: dt.datetime
+    ) -> None:
+        """A transfer's two legs at once, for every line or none: the units leave `source`'s
+        shelf and are in transit to `destination` until they `arrive`."""
         with self._lock:
             pool = self.pool
-            row = pool.sku_row(sku)
-            source_column = pool.location_column(source)
-            pool.dispatch(row, source_column, pool.location_column(destination), quantity)
+            cells = self._cells(lines, source)
+            source_column, target = pool.column[source], pool.location_column(destination)
+            if source_column == target:
+                raise InvalidInput("destination", f"{destination!r} is also the source")
+            for row, quantity in cells:
+                pool.check(row, source_column, quantity, SalesChannel.TRANSFER)
+            for row, quantity in cells:
+                pool.dispatch(row, source_column, target, quantity)
 
     def arrive(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
-        quantity = quantity_of(quantity, "quantity")
+        self.arrive_many([(sku, quantity)], location, at)
+
+    def arrive_many(self, lines: Sequence[tuple[str, int]], location: str, at: dt.datetime) -> None:
+        """In-transit units reach `location`'s shelf, every line or none."""
         with self._lock:
-            self.pool.arrive(self.pool.sku_row(sku), self.pool.location_column(location), quantity)
+            pool = self.pool
+            cells = self._cells(lines, location)
+            column = pool.column[location]
+            for row, quantity in cells:
+                if quantity > pool.q["in_transit"][row, column]:
+                    in_transit = int(pool.q["in_transit"][row, column])
+                    raise InvalidInput(
+                        f"sku {pool.skus[row]!r}", f"{quantity} arriving, {in_transit} in transit"
+                    )
+            for row, quantity in cells:
+                pool.arrive(row, column, quantity)
+
+    def _cells(self, lines: Sequence[tuple[str, int]], location: str) -> list[tuple[int, int]]:
+        """(row, total quantity) per SKU of `lines`, validated; repeated SKUs are summed."""
+        self.pool.location_column(location)
+        if not lines:
+            raise InvalidInput("lines", "at least one (sku, quantity) line is needed")
+        totals: dict[int, int] = {}
+        for i, (sku, quantity) in enumerate(lines):
+            row = self.pool.sku_row(sku)
+            totals[row] = totals.get(row, 0) + quantity_of(quantity, f"lines[{i}].quantity")
+        return list(totals.items())
 
     # --- reservations ----------------------------------------------------------------------
     def reserve(
@@ -146,19 +189,24 @@ class InventoryCenter:
             return self.book._find(key)
 
     # --- source selection ------------------------------------------------------------------
-    def allocate(self, order: Order, at: dt.datetime) -> Allocation:
+    def allocate(self, order: Order, at: dt.datetime, expires: bool = True) -> Allocation:
         """Choose where the order ships from and reserve the units there (one reservation per
-        parcel, keyed `<order>@<location>`). Submitting the same order again returns the same
+        parcel, keyed `<order>@<location>`). With `expires=False` the holds last until
+        committed or released (the order is paid); otherwise they live for the center's
+        reservation time to live. Submitting the same order again returns the same
         allocation; another order under the same key is a Conflict."""
         with self._lock:
-            return self._allocate(order, at)
+            return self._allocate(order, at, self.reservation_ttl if expires else None)
 
-    def allocate_many(self, orders: Sequence[Order], at: dt.datetime) -> list[Allocation]:
+    def allocate_many(
+        self, orders: Sequence[Order], at: dt.datetime, expires: bool = True
+    ) -> list[Allocation]:
         """`allocate` for each order in sequence, under one lock."""
         with self._lock:
-            return [self._allocate(order, at) for order in orders]
+            ttl = self.reservation_ttl if expires else None
+            return [self._allocate(order, at, ttl) for order in orders]
 
-    def _allocate(self, order: Order, at: dt.datetime) -> Allocation:
+    def _allocate(self, order: Order, at: dt.datetime, ttl: dt.timedelta | None) -> Allocation:
         previous = self._allocations.get(order.key)
         if previous is not None:
             if previous.order == order:
@@ -178,7 +226,7 @@ class InventoryCenter:
             )
             key = f"{order.key}@{location}"
             self.book.reserve(key, [(s, location, q) for s, q in lines], at,
-                              SalesChannel.ONLINE, self.reservation_ttl)  # fmt: skip
+                              SalesChannel.ONLINE, ttl)  # fmt: skip
             distance = decision.considered[i].distance_km
             shipments.append(Shipment(location, lines, key, distance))
         backordered = tuple(

@@ -1,0 +1,392 @@
+"""The order center: every order type through one state machine, idempotent submission,
+returns and refunds bounded per line, on-time fulfilment.
+
+It drives the inventory center (reserve, commit, sell, dispatch, arrive) and the revenue
+ledger at the transitions where goods and money really move, so stock, orders and money
+cannot disagree. Thread-safe: one lock around every call; time is always an argument."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.inventory.allocation import Order, OrderLine, checked
+from retail.inventory.reservations import quantity_of
+from retail.orders.types import (
+    RETURNABLE,
+    TRANSITIONS,
+    OrderRecord,
+    OrderSpec,
+    OrderState,
+    OrderType,
+)
+
+MOVES_GOODS = (OrderType.TRANSFER, OrderType.PURCHASE, OrderType.PURCHASE_RETURN)
+
+
+class OrderCenter:
+    """Orders by key. `inventory` (an InventoryPort) and `ledger` (a LedgerPort) are optional:
+    without them the center keeps only the orders' own books."""
+
+    def __init__(self, inventory: Any = None, ledger: Any = None) -> None:
+        self.inventory = inventory
+        self.ledger = ledger
+        self.orders: dict[str, OrderRecord] = {}
+        self._lock = threading.RLock()
+
+    # --- submission ------------------------------------------------------------------------
+    def submit(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
+        """Create the order, or return it if `key` was submitted before with this spec; the
+        same key with another spec is a Conflict."""
+        with self._lock:
+            existing = self.orders.get(key)
+            if existing is not None:
+                if existing.spec == spec:
+                    return existing
+                raise Conflict(
+                    f"order {key!r} was submitted with {_difference(existing.spec, spec)}"
+                )
+            if spec.type is OrderType.STORE_RETURN:
+                raise InvalidInput("spec.type", "returns are created with return_lines")
+            _validate(key, spec)
+            return self._create(key, spec, at)
+
+    def _create(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
+        n = len(spec.lines)
+        record = OrderRecord(key, spec, at, sold=[0] * n, returned=[0] * n, paid=[0] * n,
+                             refunded=[0] * n, history=[(OrderState.CREATED, at)])  # fmt: skip
+        self.orders[key] = record
+        return record
+
+    # --- transitions -----------------------------------------------------------------------
+    def pay(self, key: str, amount_cents: int, at: dt.datetime) -> OrderRecord:
+        """The customer pays the whole order amount."""
+        with self._lock:
+            record = self._find(key)
+            if amount_cents != record.spec.amount_cents:
+                cost = record.spec.amount_cents
+                raise InvalidInput(
+                    "amount_cents", f"order {key!r} costs {cost}, paid {amount_cents}"
+                )
+            self._move(record, "pay", at)
+            record.paid = [line.quantity * line.unit_price_cents for line in record.spec.lines]
+            return record
+
+    def allocate(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Online order: choose ship-from locations and hold the units (no time limit: it is
+        paid). Lines nobody can serve are refunded; if nothing can be served the order stays
+        paid (backordered) and may be allocated again later."""
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "allocate")
+            spec = record.spec
+            if self.inventory is None:  # no stock to check: the order's store ships it all
+                record.shipments = ((spec.pickup_store or spec.store, _units(spec), key),)
+                return self._move(record, "allocate", at)
+            attempt = sum(state is OrderState.PAID for state, _ in record.history)
+            wanted = f"{key}#{attempt}" if attempt > 1 else key
+            allocation = self.inventory.allocate(
+                Order(wanted, spec.lines, spec.lat or 0.0, spec.lon or 0.0, spec.pickup_store),
+                at,
+                expires=False,
+            )
+            record.backordered = allocation.backordered
+            if not allocation.shipments:
+                record.history.append((OrderState.PAID, at))  # still waiting: a new attempt
+                return record
+            shipped = {line.sku: 0 for line in spec.lines}
+            for shipment in allocation.shipments:
+                for sku, quantity in shipment.lines:
+                    shipped[sku] += quantity
+            for i, line in enumerate(spec.lines):
+                short = line.quantity - shipped[line.sku]
+                record.refunded[i] += short * line.unit_price_cents
+            record.shipments = tuple((s.location, s.lines, s.reservation)
+                                     for s in allocation.shipments)  # fmt: skip
+            self._move(record, "allocate", at)
+            return record
+
+    def pick(self, key: str, at: dt.datetime) -> OrderRecord:
+        with self._lock:
+            return self._move(self._find(key), "pick", at)
+
+    def ship(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Goods leave: an online order's holds are committed (sold); a transfer, purchase or
+        purchase return is dispatched, both legs or neither."""
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "ship")
+            if record.type is OrderType.ONLINE:
+                self._hand_over(record, at)
+            elif self.inventory is not None:
+                spec = record.spec
+                self.inventory.dispatch_many(_units(spec), spec.source, spec.destination, at)
+            return self._move(record, "ship", at)
+
+    def deliver(self, key: str, at: dt.datetime) -> OrderRecord:
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "deliver")
+            if record.type in MOVES_GOODS and self.inventory is not None:
+                self.inventory.arrive_many(_units(record.spec), record.spec.destination, at)
+            record.fulfilled_at = at
+            self._post_sales(record, at)
+            return self._move(record, "deliver", at)
+
+    def pick_up(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Bought online, picked up in the store: handed over at the counter."""
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "pick_up")
+            if record.spec.pickup_store is None:
+                raise IllegalTransition("order", key, record.state.value, "pick_up (not a pickup)")
+            self._hand_over(record, at)
+            record.fulfilled_at = at
+            self._post_sales(record, at)
+            return self._move(record, "pick_up", at)
+
+    def complete(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Close the order. A store sale hands its basket over here; a return takes the goods
+        back and refunds the customer."""
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "complete")
+            spec = record.spec
+            if record.type is OrderType.STORE_SALE:
+                if self.inventory is not None:
+                    self.inventory.sell_many(_units(spec), spec.store, at)
+                record.sold = [line.quantity for line in spec.lines]
+                record.fulfilled_at = at
+                self._post_sales(record, at)
+            elif record.type is OrderType.STORE_RETURN:
+                self._take_back(record, at)
+            return self._move(record, "complete", at)
+
+    def cancel(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Stop the order: held units are released, money received is refunded."""
+        with self._lock:
+            record = self._find(key)
+            self._check(record, "cancel")
+            if record.shipments and self.inventory is not None:
+                for _, _, hold in record.shipments:
+                    self.inventory.release(hold, at)
+            record.refunded = list(record.paid)
+            return self._move(record, "cancel", at)
+
+    # --- returns ---------------------------------------------------------------------------
+    def return_lines(
+        self,
+        key: str,
+        return_key: str,
+        lines: Sequence[tuple[str, int]],
+        at: dt.datetime,
+        store: str | None = None,
+    ) -> OrderRecord:
+        """Open a return of (sku, quantity) lines of order `key` at `store` (default: the
+        order's store). Never more units than were sold, never more money than was paid, per
+        line. Idempotent under `return_key`; `complete` it to take the goods back."""
+        with self._lock:
+            original = self._find(key)
+            spec = original.spec
+            returned_lines = []
+            for i, (sku, quantity) in enumerate(lines):
+                quantity = quantity_of(quantity, f"lines[{i}].quantity")
+                if any(line.sku == sku for line in returned_lines):
+                    raise InvalidInput(f"lines[{i}].sku", f"{sku!r} repeated: merge the lines")
+                line = spec.lines[_line_index(original, sku)]
+                returned_lines.append(OrderLine(sku, quantity, line.unit_price_cents))
+            where = store or spec.pickup_store or spec.store
+            wanted = OrderSpec(OrderType.STORE_RETURN, tuple(returned_lines), where,
+                               guide=spec.guide, member=spec.member, origin_order=key)  # fmt: skip
+            existing = self.orders.get(return_key)
+            if existing is not None:
+                if existing.spec == wanted:
+                    return existing
+                raise Conflict(
+                    f"return {return_key!r} was opened with {_difference(existing.spec, wanted)}"
+                )
+            if original.state not in RETURNABLE or original.type not in (
+                OrderType.ONLINE,
+                OrderType.STORE_SALE,
+            ):
+                raise IllegalTransition("order", key, original.state.value, "return")
+            pending = self._pending_returns(original)
+            for line in returned_lines:
+                i = _line_index(original, line.sku)
+                left = original.sold[i] - original.returned[i] - pending[i]
+                if line.quantity > left:
+                    why = f"{line.quantity} returned, {left} sold and not yet returned"
+                    raise InvalidInput(f"lines[{line.sku!r}].quantity", why)
+                refundable = (
+                    original.paid[i] - original.refunded[i] - pending[i] * line.unit_price_cents
+                )
+                if line.quantity * line.unit_price_cents > refundable:
+                    raise InvalidInput(
+                        f"lines[{line.sku!r}].refund", f"{refundable} cents left to refund"
+                    )
+            original.returns += (return_key,)
+            return self._create(return_key, wanted, at)
+
+    def _take_back(self, record: OrderRecord, at: dt.datetime) -> None:
+        original = self.orders[record.spec.origin_order]
+        for line in record.spec.lines:
+            if self.inventory is not None:
+                self.inventory.return_sale(line.sku, record.spec.store, line.quantity, at)
+            i = _line_index(original, line.sku)
+            refund = line.quantity * line.unit_price_cents
+            original.returned[i] += line.quantity
+            original.refunded[i] += refund
+            record.refunded[_line_index(record, line.sku)] = refund
+        if self.ledger is not None:
+            for ledger_key, cents in _refund_shares(original, record):
+                self.ledger.post_refund(ledger_key, f"{record.key}@{ledger_key}", cents, at)
+        if all(s and s == r for s, r in zip(original.sold, original.returned, strict=True)):
+            original.state = OrderState.RETURNED
+            original.history.append((OrderState.RETURNED, at))
+
+    def _pending_returns(self, original: OrderRecord) -> list[int]:
+        """Units per line of `original` in returns opened but not yet completed."""
+        pending = [0] * len(original.spec.lines)
+        for key in original.returns:
+            opened = self.orders[key]
+            if opened.state is OrderState.CREATED:
+                for line in opened.spec.lines:
+                    pending[_line_index(original, line.sku)] += line.quantity
+        return pending
+
+    # --- internals -------------------------------------------------------------------------
+    def _hand_over(self, record: OrderRecord, at: dt.datetime) -> None:
+        if self.inventory is not None:
+            for _, _, hold in record.shipments:
+                self.inventory.commit(hold, at)
+        for _, lines, _ in record.shipments:
+            for sku, quantity in lines:
+                record.sold[_line_index(record, sku)] += quantity
+
+    def _post_sales(self, record: OrderRecord, at: dt.datetime) -> None:
+        """Revenue to the ledger: one posting per parcel (its fulfilling location)."""
+        if self.ledger is None or record.type not in (OrderType.ONLINE, OrderType.STORE_SALE):
+            return
+        spec = record.spec
+        parcels = record.shipments or ((spec.store, _units(spec), record.key),)
+        for location, lines, ledger_key in parcels:
+            amount = sum(
+                q * spec.lines[_line_index(record, sku)].unit_price_cents for sku, q in lines
+            )
+            self.ledger.post_sale(ledger_key, amount, at, spec.store, location, spec.guide)
+
+    def _find(self, key: str) -> OrderRecord:
+        record = self.orders.get(key)
+        if record is None:
+            raise NotFound("order", key)
+        return record
+
+    def _check(self, record: OrderRecord, action: str) -> OrderState:
+        rule = TRANSITIONS[record.type].get(action)
+        if rule is None or record.state not in rule[0]:
+            raise IllegalTransition(
+                f"{record.type.value} order", record.key, record.state.value, action
+            )
+        return rule[1]
+
+    def _move(self, record: OrderRecord, action: str, at: dt.datetime) -> OrderRecord:
+        record.state = self._check(record, action)
+        record.history.append((record.state, at))
+        return record
+
+    # --- queries ---------------------------------------------------------------------------
+    def order(self, key: str) -> OrderRecord:
+        with self._lock:
+            return self._find(key)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per order: type, state, store, amounts in cents, units, times, on time."""
+        with self._lock:
+            rows = [
+                {"key": r.key, "type": r.type.value, "state": r.state.value,
+                 "store": r.spec.store, "guide": r.spec.guide, "amount_cents": r.spec.amount_cents,
+                 "paid_cents": sum(r.paid), "refunded_cents": sum(r.refunded),
+                 "sold": sum(r.sold), "returned": sum(r.returned), "created": r.created,
+                 "promised": r.spec.promised, "fulfilled_at": r.fulfilled_at,
+                 "fulfilled_by": _fulfilled_by(r)}
+                for r in self.orders.values()
+            ]  # fmt: skip
+        return pd.DataFrame(rows).set_index("key") if rows else pd.DataFrame()
+
+    def on_time(
+        self, start: dt.datetime, end: dt.datetime, by: str = "fulfilled_by"
+    ) -> pd.DataFrame:
+        """Orders promised within [start, end), per `by` (a frame column): how many were due,
+        fulfilled by the promise, late, and still open; `on_time_rate` = on time / due.
+        An order still open after its promise counts as late."""
+        frame = self.frame()
+        if frame.empty:
+            return pd.DataFrame(columns=["due", "on_time", "late", "on_time_rate"])
+        due = frame[frame["promised"].notna() & (frame["state"] != OrderState.CANCELLED.value)]
+        due = due[(due["promised"] >= start) & (due["promised"] < end)]
+        made_it = due["fulfilled_at"].notna() & (due["fulfilled_at"] <= due["promised"])
+        table = made_it.groupby(due[by]).agg(due="size", on_time="sum")
+        table["late"] = table["due"] - table["on_time"]
+        table["on_time_rate"] = table["on_time"] / table["due"]
+        return table
+
+
+def _validate(key: str, spec: OrderSpec) -> None:
+    order = Order(key, spec.lines, spec.lat or 0.0, spec.lon or 0.0, spec.pickup_store)
+    checked(order)  # lines, quantities, prices, coordinates
+    if spec.type is OrderType.ONLINE and spec.pickup_store is None and spec.lat is None:
+        raise InvalidInput(
+            f"order {key!r}.lat/lon", "an online order needs a delivery address or a pickup store"
+        )
+    if spec.type in MOVES_GOODS:
+        for name in ("source", "destination"):
+            if not getattr(spec, name):
+                raise InvalidInput(f"order {key!r}.{name}", f"a {spec.type.value} order needs one")
+        if spec.source == spec.destination:
+            raise InvalidInput(f"order {key!r}.destination", "must differ from the source")
+
+
+def _units(spec: OrderSpec) -> tuple[tuple[str, int], ...]:
+    return tuple((line.sku, line.quantity) for line in spec.lines)
+
+
+def _fulfilled_by(record: OrderRecord) -> str | None:
+    """The location that fulfils the order: first parcel, receiving location, or the store."""
+    if record.shipments:
+        return record.shipments[0][0]
+    return record.spec.destination or record.spec.store
+
+
+def _line_index(record: OrderRecord, sku: str) -> int:
+    for i, line in enumerate(record.spec.lines):
+        if line.sku == sku:
+            return i
+    raise InvalidInput("sku", f"{sku!r} is not a line of order {record.key!r}")
+
+
+def _refund_shares(original: OrderRecord, returned: OrderRecord) -> list[tuple[str, int]]:
+    """Refund cents per ledger posting: a returned unit is charged to the parcels that
+    shipped its SKU, first parcel first."""
+    if not original.shipments:
+        return [(original.key, sum(returned.refunded))]
+    owed: dict[str, int] = {}
+    for line in returned.spec.lines:
+        left = line.quantity
+        for _, lines, ledger_key in original.shipments:
+            shipped = dict(lines).get(line.sku, 0)
+            take = min(left, shipped)
+            if take:
+                owed[ledger_key] = owed.get(ledger_key, 0) + take * line.unit_price_cents
+                left -= take
+    return list(owed.items())
+
+
+def _difference(old: OrderSpec, new: OrderSpec) -> str:
+    """Which fields differ, for a Conflict message."""
+    fields = [f for f in old.__dataclass_fields__ if getattr(old, f) != getattr(new, f)]
+    return f"other {', '.join(fields)}" if fields else "another spec"

@@ -1,0 +1,126 @@
+"""Order vocabulary: types, states, the legal transitions of each type, and the order record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from retail.inventory.allocation import OrderLine
+
+
+class OrderType(enum.StrEnum):
+    STORE_SALE = "store_sale"  # paid and handed over at a till
+    STORE_RETURN = "store_return"  # goods back to a store, money back to the customer
+    ONLINE = "online"  # B2C: shipped from a DC or a store, or picked up in a store
+    PURCHASE = "purchase"  # a store orders from the DC
+    PURCHASE_RETURN = "purchase_return"  # a store sends goods back to the DC
+    TRANSFER = "transfer"  # one location sends stock to another
+
+
+class OrderState(enum.StrEnum):
+    CREATED = "created"
+    PAID = "paid"
+    ALLOCATED = "allocated"
+    PICKED = "picked"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    PICKED_UP = "picked_up"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"  # every sold unit came back
+
+
+S = OrderState
+# action -> (states it may start from, state it leads to), per order type. Anything not listed
+# is refused; returns are not here because they are partial (see OrderCenter.return_lines).
+TRANSITIONS: dict[OrderType, dict[str, tuple[frozenset[OrderState], OrderState]]] = {
+    OrderType.ONLINE: {
+        "pay": (frozenset({S.CREATED}), S.PAID),
+        "allocate": (frozenset({S.PAID}), S.ALLOCATED),
+        "pick": (frozenset({S.ALLOCATED}), S.PICKED),
+        "ship": (frozenset({S.PICKED}), S.SHIPPED),
+        "deliver": (frozenset({S.SHIPPED}), S.DELIVERED),
+        "pick_up": (frozenset({S.PICKED}), S.PICKED_UP),
+        "complete": (frozenset({S.DELIVERED, S.PICKED_UP}), S.COMPLETED),
+        "cancel": (frozenset({S.CREATED, S.PAID, S.ALLOCATED, S.PICKED}), S.CANCELLED),
+    },
+    OrderType.STORE_SALE: {
+        "pay": (frozenset({S.CREATED}), S.PAID),
+        "complete": (frozenset({S.PAID}), S.COMPLETED),
+        "cancel": (frozenset({S.CREATED, S.PAID}), S.CANCELLED),
+    },
+    OrderType.STORE_RETURN: {
+        "complete": (frozenset({S.CREATED}), S.COMPLETED),
+        "cancel": (frozenset({S.CREATED}), S.CANCELLED),
+    },
+    OrderType.TRANSFER: {
+        "pick": (frozenset({S.CREATED}), S.PICKED),
+        "ship": (frozenset({S.PICKED}), S.SHIPPED),
+        "deliver": (frozenset({S.SHIPPED}), S.DELIVERED),
+        "complete": (frozenset({S.DELIVERED}), S.COMPLETED),
+        "cancel": (frozenset({S.CREATED, S.PICKED}), S.CANCELLED),
+    },
+}
+# Goods between the DC and a store move like a transfer.
+TRANSITIONS[OrderType.PURCHASE] = TRANSITIONS[OrderType.TRANSFER]
+TRANSITIONS[OrderType.PURCHASE_RETURN] = TRANSITIONS[OrderType.TRANSFER]
+
+# States in which the customer holds the goods, so lines may be returned.
+RETURNABLE = frozenset({S.DELIVERED, S.PICKED_UP, S.COMPLETED})
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    """What is submitted under an idempotency key; the same key must always carry the same
+    spec. `store`: the originating store (whose follower or guide brought the order, or the
+    till's store); `source`/`destination`: the two locations of a transfer or purchase order;
+    `lat`/`lon`: where an online order is delivered."""
+
+    type: OrderType
+    lines: tuple[OrderLine, ...]
+    store: str
+    guide: str | None = None
+    member: int | None = None
+    promised: dt.datetime | None = None
+    pickup_store: str | None = None
+    source: str | None = None
+    destination: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    origin_order: str | None = None  # the sale a return belongs to
+
+    @property
+    def amount_cents(self) -> int:
+        return sum(line.quantity * line.unit_price_cents for line in self.lines)
+
+
+@dataclass(slots=True)
+class OrderRecord:
+    """An order as it is now. Per line: units handed to the customer (`sold`), units back
+    (`returned`), money received (`paid`) and money given back (`refunded`), in cents."""
+
+    key: str
+    spec: OrderSpec
+    created: dt.datetime
+    state: OrderState = S.CREATED
+    history: list[tuple[OrderState, dt.datetime]] = field(default_factory=list)
+    sold: list[int] = field(default_factory=list)
+    returned: list[int] = field(default_factory=list)
+    paid: list[int] = field(default_factory=list)
+    refunded: list[int] = field(default_factory=list)
+    shipments: tuple[tuple[str, tuple[tuple[str, int], ...], str], ...] = ()  # where, lines, hold
+    backordered: tuple[tuple[str, int], ...] = ()
+    fulfilled_at: dt.datetime | None = None
+    returns: tuple[str, ...] = ()  # keys of the return orders
+
+    @property
+    def type(self) -> OrderType:
+        return self.spec.type
+
+    @property
+    def on_time(self) -> bool | None:
+        """Fulfilled by the promised time; None without a promise or before fulfilment."""
+        if self.spec.promised is None or self.fulfilled_at is None:
+            return None
+        return self.fulfilled_at <= self.spec.promised

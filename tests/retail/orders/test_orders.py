@@ -1,0 +1,203 @@
+"""The order center on its own and driving the inventory center: every order type's path,
+refused transitions, idempotent submission, returns and refunds bounded per line, on time."""
+
+import datetime as dt
+
+import pytest
+
+from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, OutOfStock
+from retail.inventory import InventoryCenter, Location, LocationKind, OrderLine, SourcingRules
+from retail.orders.center import OrderCenter
+from retail.orders.types import OrderSpec, OrderState, OrderType
+
+T = dt.datetime(2026, 5, 4, 10)
+HOUR = dt.timedelta(hours=1)
+LOCATIONS = [
+    Location("DC", LocationKind.WAREHOUSE, 31.10, 121.30, priority=1),
+    Location("S1", LocationKind.DIRECT_STORE, 31.23, 121.45),
+    Location("S2", LocationKind.DIRECT_STORE, 31.22, 121.54),
+]
+
+
+@pytest.fixture
+def inventory() -> InventoryCenter:
+    center = InventoryCenter(LOCATIONS, SourcingRules(strategy="distance"))
+    center.receive_many(["tee", "cap", "tee", "tee"], ["DC", "DC", "S1", "S2"], [10, 4, 3, 2], T)
+    return center
+
+
+@pytest.fixture
+def orders(inventory) -> OrderCenter:
+    return OrderCenter(inventory)
+
+
+def online(*lines, pickup=None, promised=None, store="S1") -> OrderSpec:
+    return OrderSpec(OrderType.ONLINE, tuple(OrderLine(s, q, 5_000) for s, q in lines), store,
+                     guide="g7", promised=promised, pickup_store=pickup,
+                     lat=None if pickup else 31.22, lon=None if pickup else 121.53)  # fmt: skip
+
+
+def test_an_online_order_ships_from_the_nearest_store_and_its_units_are_sold(orders, inventory):
+    orders.submit("o1", online(("tee", 2)), T)
+    orders.pay("o1", 10_000, T)
+    record = orders.allocate("o1", T)
+    assert record.state is OrderState.ALLOCATED
+    assert record.shipments[0][0] == "S2"  # 0.1 km from the customer, and it has two tees
+    assert inventory.position("tee", "S2").reserved == 2
+    orders.pick("o1", T + HOUR)
+    orders.ship("o1", T + 2 * HOUR)
+    assert inventory.position("tee", "S2") == (0, 0, 0, 0)
+    assert record.sold == [2]
+    orders.deliver("o1", T + 26 * HOUR)
+    orders.complete("o1", T + 30 * HOUR)
+    assert [s for s, _ in record.history] == [
+        OrderState.CREATED, OrderState.PAID, OrderState.ALLOCATED, OrderState.PICKED,
+        OrderState.SHIPPED, OrderState.DELIVERED, OrderState.COMPLETED,
+    ]  # fmt: skip
+    assert inventory.conservation()["balanced"].all()
+
+
+def test_illegal_transitions_are_refused_with_the_state_and_action(orders):
+    orders.submit("o1", online(("tee", 1)), T)
+    with pytest.raises(IllegalTransition, match="cannot ship while created"):
+        orders.ship("o1", T)
+    with pytest.raises(IllegalTransition, match="cannot allocate while created"):
+        orders.allocate("o1", T)
+    orders.pay("o1", 5_000, T)
+    with pytest.raises(IllegalTransition, match="pick_up"):
+        orders.pick_up("o1", T)  # a delivery, not a pickup
+    orders.allocate("o1", T)
+    orders.pick("o1", T)
+    orders.ship("o1", T)
+    with pytest.raises(IllegalTransition, match="cannot cancel while shipped"):
+        orders.cancel("o1", T)
+    with pytest.raises(NotFound):
+        orders.pay("nope", 1, T)
+    with pytest.raises(InvalidInput, match="costs 5000, paid 4999"):
+        orders.submit("o2", online(("tee", 1)), T) and orders.pay("o2", 4_999, T)
+
+
+def test_submission_is_idempotent_and_a_changed_payload_is_refused(orders):
+    first = orders.submit("o1", online(("tee", 1)), T)
+    assert orders.submit("o1", online(("tee", 1)), T + HOUR) is first
+    with pytest.raises(Conflict, match="other lines"):
+        orders.submit("o1", online(("tee", 2)), T)
+    with pytest.raises(InvalidInput, match=r"lines\[1\]\.sku"):
+        orders.submit("o2", online(("tee", 1), ("tee", 1)), T)
+    with pytest.raises(InvalidInput, match="delivery address or a pickup store"):
+        orders.submit("o3", OrderSpec(OrderType.ONLINE, (OrderLine("tee", 1, 1),), "S1"), T)
+    assert len(orders.orders) == 1
+
+
+def test_cancel_releases_the_held_units_and_refunds_in_full(orders, inventory):
+    orders.submit("o1", online(("tee", 2), ("cap", 1)), T)
+    orders.pay("o1", 15_000, T)
+    record = orders.allocate("o1", T)
+    assert inventory.position("cap", "DC").reserved == 1
+    orders.cancel("o1", T + HOUR)
+    assert inventory.position("cap", "DC").reserved == 0
+    assert inventory.position("tee", "S2").reserved == 0
+    assert record.refunded == record.paid == [10_000, 5_000]
+
+
+def test_units_nobody_has_are_refunded_and_nothing_at_all_leaves_the_order_waiting(orders):
+    orders.submit("o1", online(("cap", 6)), T)
+    orders.pay("o1", 30_000, T)
+    record = orders.allocate("o1", T)
+    assert record.state is OrderState.ALLOCATED and record.backordered == (("cap", 2),)
+    assert record.refunded == [10_000]
+    orders.submit("o2", online(("cap", 1)), T)
+    orders.pay("o2", 5_000, T)
+    waiting = orders.allocate("o2", T)
+    assert waiting.state is OrderState.PAID and waiting.backordered == (("cap", 1),)
+
+
+def test_buy_online_pick_up_in_store(orders, inventory):
+    orders.submit("o1", online(("tee", 3), pickup="S1"), T)
+    orders.pay("o1", 15_000, T)
+    orders.allocate("o1", T)
+    assert inventory.position("tee", "S1").reserved == 3
+    orders.pick("o1", T)
+    with pytest.raises(IllegalTransition):
+        orders.deliver("o1", T)
+    record = orders.pick_up("o1", T + 3 * HOUR)
+    assert record.state is OrderState.PICKED_UP and record.sold == [3]
+    assert inventory.position("tee", "S1").on_hand == 0
+
+
+def test_a_store_sale_and_its_returns_never_exceed_what_was_sold_or_paid(orders, inventory):
+    sale = OrderSpec(OrderType.STORE_SALE, (OrderLine("tee", 2, 5_000),), "S1", guide="g7")
+    orders.submit("s1", sale, T)
+    orders.pay("s1", 10_000, T)
+    orders.complete("s1", T)
+    assert inventory.position("tee", "S1").on_hand == 1
+    orders.return_lines("s1", "r1", [("tee", 1)], T + HOUR)
+    assert orders.return_lines("s1", "r1", [("tee", 1)], T + HOUR).key == "r1"  # idempotent
+    with pytest.raises(InvalidInput, match="2 returned, 1 sold and not yet returned"):
+        orders.return_lines("s1", "r2", [("tee", 2)], T + HOUR)  # r1 is still open
+    with pytest.raises(Conflict):
+        orders.return_lines("s1", "r1", [("tee", 2)], T + HOUR)
+    orders.complete("r1", T + HOUR)
+    orders.return_lines("s1", "r2", [("tee", 1)], T + 2 * HOUR, store="S2")
+    orders.complete("r2", T + 2 * HOUR)
+    original = orders.order("s1")
+    assert original.returned == [2] and original.refunded == [10_000]
+    assert original.state is OrderState.RETURNED
+    assert inventory.position("tee", "S2").on_hand == 3  # taken back where it was brought
+    with pytest.raises(IllegalTransition, match="cannot return while returned"):
+        orders.return_lines("s1", "r3", [("tee", 1)], T + 3 * HOUR)
+
+
+def test_a_cancelled_return_frees_its_units_for_another_return(orders):
+    orders.submit("s1", OrderSpec(OrderType.STORE_SALE, (OrderLine("tee", 1, 900),), "S1"), T)
+    orders.pay("s1", 900, T)
+    orders.complete("s1", T)
+    orders.return_lines("s1", "r1", [("tee", 1)], T)
+    orders.cancel("r1", T)
+    orders.return_lines("s1", "r2", [("tee", 1)], T)
+    orders.complete("r2", T)
+    assert orders.order("s1").refunded == [900]
+
+
+def test_a_transfer_moves_both_legs_or_neither(orders, inventory):
+    spec = OrderSpec(OrderType.TRANSFER, (OrderLine("tee", 2, 0), OrderLine("cap", 5, 0)), "S1",
+                     source="DC", destination="S1")  # fmt: skip
+    orders.submit("t1", spec, T)
+    orders.pick("t1", T)
+    with pytest.raises(OutOfStock, match="cap"):
+        orders.ship("t1", T)  # only 4 caps: the tees stay put as well
+    assert inventory.position("tee", "DC").on_hand == 10
+    assert orders.order("t1").state is OrderState.PICKED
+    ok = OrderSpec(OrderType.TRANSFER, (OrderLine("tee", 2, 0),), "S1", source="DC",
+                   destination="S1", promised=T + 24 * HOUR)  # fmt: skip
+    orders.submit("t2", ok, T)
+    orders.pick("t2", T)
+    orders.ship("t2", T)
+    assert inventory.position("tee", "S1").in_transit == 2
+    assert inventory.position("tee", "DC").on_hand == 8
+    orders.deliver("t2", T + 20 * HOUR)
+    assert inventory.position("tee", "S1") == (5, 0, 5, 0)
+    assert orders.order("t2").on_time is True
+
+
+def test_on_time_rate_per_fulfilling_location_counts_open_orders_as_late(orders):
+    for key, delivered in (("a", 20), ("b", 30), ("c", None)):
+        orders.submit(key, online(("tee", 1), promised=T + 24 * HOUR), T)
+        orders.pay(key, 5_000, T)
+        orders.allocate(key, T)
+        orders.pick(key, T)
+        orders.ship(key, T)
+        if delivered:
+            orders.deliver(key, T + delivered * HOUR)
+    table = orders.on_time(T, T + 48 * HOUR)
+    assert table.loc["S2", "due"] == 2 and table.loc["S2", "on_time"] == 1
+    assert table.loc["S1", "late"] == 1  # S2 had two tees; the third ships from S1, still open
+    assert table["due"].sum() == 3
+    assert orders.on_time(T + 48 * HOUR, T + 96 * HOUR).empty
+
+
+def test_without_an_inventory_the_order_center_keeps_its_own_books():
+    orders = OrderCenter()
+    orders.submit("o1", online(("tee", 1)), T)
+    orders.pay("o1", 5_000, T)
+    assert orders.allocate("o1", T).shipments == (("S1", (("tee", 1),), "o1"),)
