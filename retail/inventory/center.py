@@ -186,7 +186,7 @@ class InventoryCenter:
 
     def reservation(self, key: str) -> Reservation:
         with self._lock:
-            return self.book._find(key)
+            return self.book.view(self.book._find(key))
 
     # --- source selection ------------------------------------------------------------------
     def allocate(self, order: Order, at: dt.datetime, expires: bool = True) -> Allocation:

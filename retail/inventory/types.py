@@ -97,9 +97,9 @@ class HoldState(enum.Enum):
     EXPIRED = "expired"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Reservation:
-    """Stock set aside under an idempotency key, all lines or none."""
+    """Stock set aside under an idempotency key, all lines or none; a snapshot."""
 
     key: str
     lines: tuple[Line, ...]
@@ -108,16 +108,3 @@ class Reservation:
     expires: dt.datetime | None
     state: HoldState = HoldState.HELD
     closed: dt.datetime | None = None
-
-
-class LogEntry(NamedTuple):
-    """One line of the append-only reservation log; `delta` is the change to reserved."""
-
-    seq: int
-    at: dt.datetime
-    action: str  # reserve | commit | release | expire
-    key: str
-    sku: str
-    location: str
-    channel: SalesChannel
-    delta: int

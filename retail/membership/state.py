@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 
-from retail.membership.columns import Columns
+from retail.columns import Columns
 
 i1, i2, i4, i8, u8 = np.int8, np.int16, np.int32, np.int64, np.uint64
 NEVER = -1

@@ -1,4 +1,5 @@
-"""Growable struct-of-arrays storage: one numpy array per field, amortised doubling."""
+"""Growable struct-of-arrays storage: one numpy array per field, amortised doubling. The
+business modules keep their records this way so that batch calls are array operations."""
 
 from __future__ import annotations
 
@@ -18,6 +19,27 @@ class Columns:
         if data is None or name not in data:
             raise AttributeError(name)
         return data[name][: self.size]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        """The live column (a view: do not keep it across appends, which may reallocate)."""
+        return self._data[name][: self.size]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: array[: self.size] for name, array in self._data.items()}
+
+    def append(self, **values: object) -> int:
+        """One row; fields not given keep their default. Returns the row's index."""
+        row = self.grow(1).start
+        for name, value in values.items():
+            self._data[name][row] = value
+        return row
+
+    def extend(self, **columns: np.ndarray) -> slice:
+        """Rows from equally long arrays; returns their slice."""
+        rows = self.grow(len(next(iter(columns.values()))))
+        for name, values in columns.items():
+            self._data[name][rows] = values
+        return rows
 
     def grow(self, rows: int) -> slice:
         """Make room for `rows` more rows; returns their slice."""
