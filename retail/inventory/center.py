@@ -13,7 +13,13 @@ import pandas as pd
 
 from retail.errors import Conflict, InvalidInput
 from retail.inventory.allocation import Allocation, Allocator, Order, Shipment, checked
-from retail.inventory.reservations import ReservationBook, quantity_of
+from retail.inventory.reservations import (
+    COMMITTED,
+    RELEASED,
+    ReservationBook,
+    batch_keys,
+    quantity_of,
+)
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import StockPool
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
@@ -183,6 +189,55 @@ class InventoryCenter:
         """Expire reservations whose time to live ran out by `at`; their keys."""
         with self._lock:
             return self.book.expire(at)
+
+    def reserve_many(
+        self,
+        keys: Sequence[str],
+        skus: Sequence[str],
+        locations: Sequence[str],
+        quantities: Iterable[int],
+        at: dt.datetime,
+        channel: SalesChannel = SalesChannel.ONLINE,
+        ttl: dt.timedelta | None = None,
+        owners: Iterable[int] | None = None,
+    ) -> np.ndarray:
+        """Many reservations, exactly as if reserved one after another: line j belongs to
+        keys[owners[j]] (default: one line per key). An `Outcome` per key; bad input (an
+        unknown SKU or location, a quantity below 1, a repeated key) changes nothing."""
+        keys = batch_keys(keys)
+        quantity = np.asarray(list(quantities), np.int64)
+        owner = np.arange(len(keys)) if owners is None else np.asarray(list(owners), np.int64)
+        if not len(skus) == len(locations) == len(quantity) == len(owner):
+            raise InvalidInput(
+                "reserve_many", "skus, locations, quantities, owners differ in length"
+            )
+        if len(owner) and (np.any(np.diff(owner) < 0) or owner[0] < 0 or owner[-1] >= len(keys)):
+            raise InvalidInput("owners", "must be sorted indices into keys")
+        if len(np.unique(owner)) < len(keys):
+            missing = np.setdiff1d(np.arange(len(keys)), owner)[0]
+            raise InvalidInput(f"keys[{missing}]", "a reservation needs at least one line")
+        if (quantity <= 0).any():
+            bad = int(np.flatnonzero(quantity <= 0)[0])
+            raise InvalidInput(f"quantities[{bad}]", f"must be positive, got {quantity[bad]}")
+        with self._lock:
+            ttl = self.reservation_ttl if ttl is None else ttl
+            rows = self.pool.rows_of(skus)
+            columns = self.pool.columns_of(locations)
+            cells = owner * (len(self.pool.skus) * len(self.locations)) + rows * len(self.locations)
+            if len(np.unique(cells + columns)) < len(cells):
+                raise InvalidInput("lines", "a (sku, location) appears twice in one reservation")
+            return self.book.reserve_many(keys, owner, rows, columns, quantity, at,
+                                          SalesChannel(channel), ttl)  # fmt: skip
+
+    def commit_many(self, keys: Sequence[str], at: dt.datetime) -> np.ndarray:
+        """Commit many reservations; an `Outcome` per key (nothing is raised per key)."""
+        with self._lock:
+            return self.book.settle_many(batch_keys(keys), at, COMMITTED)
+
+    def release_many(self, keys: Sequence[str], at: dt.datetime) -> np.ndarray:
+        """Release many reservations; an `Outcome` per key (nothing is raised per key)."""
+        with self._lock:
+            return self.book.settle_many(batch_keys(keys), at, RELEASED)
 
     def reservation(self, key: str) -> Reservation:
         with self._lock:

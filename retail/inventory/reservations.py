@@ -9,6 +9,7 @@ same columns. Times are stored as integer microseconds since 1970."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import heapq
 from collections.abc import Iterable, Sequence
 
@@ -20,6 +21,19 @@ from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.inventory.stock import StockPool
 from retail.inventory.types import HoldState, Line, Reservation, SalesChannel
 
+
+class Outcome(enum.IntEnum):
+    """What a batch call did with each of its items."""
+
+    DONE = 0
+    REPEATED = 1  # idempotent replay: already reserved with these lines, or already settled
+    OUT_OF_STOCK = 2
+    CONFLICT = 3  # the key was used for other lines or another channel
+    NOT_FOUND = 4
+    ILLEGAL = 5  # e.g. committing a released reservation
+
+
+SEQUENTIAL_AFTER = 32  # shortages in one batch before the rest is checked one by one
 STATES = tuple(HoldState)  # code -> state, in the order of the enum
 HELD, COMMITTED, RELEASED, EXPIRED = range(4)
 ACTIONS = ("reserve", "commit", "release", "expire")
@@ -56,7 +70,8 @@ class ReservationBook:
         self.lines = Columns({"row": (i64, 0), "column": (i64, 0), "quantity": (i64, 0)})
         self.log = Columns({"at": (i64, 0), "action": (i8, 0), "hold": (i64, 0),
                             "line": (i64, 0), "delta_sign": (i8, 0)}, capacity=4096)  # fmt: skip
-        self._deadlines: list[tuple[int, int]] = []  # (expires, hold) min-heap
+        # Min-heap of (expires, first hold, end hold): a batch with one deadline is one entry.
+        self._deadlines: list[tuple[int, int, int]] = []
 
     # --- one at a time ----------------------------------------------------------------------
     def reserve(
@@ -111,14 +126,121 @@ class ReservationBook:
     def expire(self, at: dt.datetime) -> list[str]:
         """Expire every held reservation whose time to live has run out by `at`."""
         now = microseconds(at)
-        expired = []
-        state = self.holds["state"]
+        expired: list[str] = []
         while self._deadlines and self._deadlines[0][0] <= now:
-            deadline, hold = heapq.heappop(self._deadlines)
-            if state[hold] == HELD:
-                self._close(np.array([hold]), deadline, EXPIRED)
-                expired.append(self.keys[hold])
+            deadline, first, end = heapq.heappop(self._deadlines)
+            holds = np.arange(first, end)
+            holds = holds[self.holds["state"][first:end] == HELD]
+            if len(holds):
+                self._close(holds, deadline, EXPIRED)
+                expired.extend(self.keys[h] for h in holds.tolist())
         return expired
+
+    # --- many at a time ---------------------------------------------------------------------
+    def reserve_many(
+        self,
+        keys: list[str],
+        owner: np.ndarray,
+        rows: np.ndarray,
+        columns: np.ndarray,
+        quantity: np.ndarray,
+        at: dt.datetime,
+        channel: SalesChannel,
+        ttl: dt.timedelta | None,
+    ) -> np.ndarray:
+        """Reservations keys[i] with lines where owner == i (owner sorted, validated by the
+        caller), each all or none, exactly as if reserved one after another. Returns an
+        Outcome per key."""
+        n = len(keys)
+        outcome = np.full(n, Outcome.DONE, np.int8)
+        existing = np.fromiter((self.index.get(k, -1) for k in keys), np.int64, n)
+        bounds = np.searchsorted(owner, np.arange(n + 1))
+        for i in np.flatnonzero(existing >= 0).tolist():
+            lines = slice(bounds[i], bounds[i + 1])
+            cells = list(zip(rows[lines].tolist(), columns[lines].tolist(),
+                             quantity[lines].tolist(), strict=True))  # fmt: skip
+            same = self._cells(int(existing[i])) == cells
+            same = same and self.holds["channel"][existing[i]] == channel
+            outcome[i] = Outcome.REPEATED if same else Outcome.CONFLICT
+        self.expire(at)
+        now = microseconds(at)
+        expires = NEVER if ttl is None else now + ttl // MICROSECOND
+        todo = np.flatnonzero(existing < 0)
+        shortages = 0
+        while len(todo):
+            if shortages >= SEQUENTIAL_AFTER:  # scarce stock: cheaper one by one
+                for i in todo.tolist():
+                    if not self._fits(rows, columns, quantity, bounds, np.array([i]), channel):
+                        outcome[i] = Outcome.OUT_OF_STOCK
+                    else:
+                        self._open_many(keys, rows, columns, quantity, bounds, np.array([i]),
+                                        channel, now, expires)  # fmt: skip
+                break
+            lines = _lines_of(bounds, todo)
+            r, c, q, o = rows[lines], columns[lines], quantity[lines], owner[lines]
+            demand = _running_total(r * len(self.pool.locations) + c, q)
+            short = demand > self.pool.available_cells(r, c, channel)
+            if not short.any():
+                self._open_many(keys, rows, columns, quantity, bounds, todo, channel, now, expires)
+                break
+            first_short = int(o[short].min())  # every earlier key fits: this one truly fails
+            self._open_many(keys, rows, columns, quantity, bounds, todo[todo < first_short],
+                            channel, now, expires)  # fmt: skip
+            outcome[first_short] = Outcome.OUT_OF_STOCK
+            todo = todo[todo > first_short]
+            shortages += 1
+        return outcome
+
+    def settle_many(self, keys: list[str], at: dt.datetime, to: int) -> np.ndarray:
+        """Commit (to=COMMITTED) or release (to=RELEASED) many keys; an Outcome per key."""
+        n = len(keys)
+        holds = np.fromiter((self.index.get(k, -1) for k in keys), np.int64, n)
+        self.expire(at)
+        outcome = np.full(n, Outcome.DONE, np.int8)
+        known = holds >= 0
+        outcome[~known] = Outcome.NOT_FOUND
+        state = np.full(n, -1, np.int64)
+        state[known] = self.holds["state"][holds[known]]
+        done = (state == to) | ((to == RELEASED) & (state == EXPIRED))
+        outcome[done] = Outcome.REPEATED
+        outcome[known & ~done & (state != HELD)] = Outcome.ILLEGAL
+        settle = holds[state == HELD]
+        if len(np.unique(settle)) < len(settle):
+            raise InvalidInput("keys", "a key appears twice in one batch")
+        if len(settle):
+            self._close(settle, microseconds(at), to)
+        return outcome
+
+    def _fits(self, rows, columns, quantity, bounds, items, channel) -> bool:
+        lines = _lines_of(bounds, items)
+        r, c = rows[lines], columns[lines]
+        return bool((quantity[lines] <= self.pool.available_cells(r, c, channel)).all())
+
+    def _open_many(self, keys, rows, columns, quantity, bounds, items, channel, now, expires):
+        """Hold the lines of batch items `items` (known to fit) and record them."""
+        if not len(items):
+            return
+        lines = _lines_of(bounds, items)
+        r, c, q = rows[lines], columns[lines], quantity[lines]
+        pool = self.pool
+        np.add.at(pool.reserved, (channel, r, c), q)
+        np.add.at(pool.reserved_total, (r, c), q)
+        count = bounds[items + 1] - bounds[items]
+        written = self.lines.extend(row=r, column=c, quantity=q)
+        first = written.start + np.cumsum(count) - count
+        m = len(items)
+        held = self.holds.extend(state=np.full(m, HELD), channel=np.full(m, int(channel)),
+                                 created=np.full(m, now), expires=np.full(m, expires),
+                                 closed=np.full(m, NEVER), first=first, count=count)  # fmt: skip
+        new_keys = [keys[i] for i in items.tolist()]
+        self.keys.extend(new_keys)
+        self.index.update(zip(new_keys, range(held.start, held.stop), strict=True))
+        hold_of_line = np.repeat(np.arange(held.start, held.stop), count)
+        self.log.extend(at=np.full(len(r), now), action=np.zeros(len(r)), hold=hold_of_line,
+                        line=np.arange(written.start, written.stop),
+                        delta_sign=np.ones(len(r)))  # fmt: skip
+        if expires != NEVER:
+            heapq.heappush(self._deadlines, (expires, held.start, held.stop))
 
     # --- internals shared by single and batch calls ----------------------------------------------
     def _open(self, key, channel, now, expires, first, count) -> int:
@@ -128,7 +250,7 @@ class ReservationBook:
         self.holds.append(state=HELD, channel=channel, created=now, expires=expires,
                           closed=NEVER, first=first, count=count)  # fmt: skip
         if expires != NEVER:
-            heapq.heappush(self._deadlines, (expires, hold))
+            heapq.heappush(self._deadlines, (expires, hold, hold + 1))
         return hold
 
     def _settle(self, hold: int, at: dt.datetime, to: int) -> int:
@@ -169,8 +291,7 @@ class ReservationBook:
 
     def _line_indices(self, holds: np.ndarray) -> np.ndarray:
         first, count = self.holds["first"][holds], self.holds["count"][holds]
-        starts = np.repeat(first - np.cumsum(count) + count, count)
-        return starts + np.arange(int(count.sum()))
+        return np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
 
     def _cells(self, hold: int) -> list[tuple[int, int, int]]:
         lines = self._line_indices(np.array([hold]))
@@ -220,6 +341,24 @@ class ReservationBook:
         frame = self.log_frame()
         totals = frame.groupby(["sku", "location", "channel"], observed=True)["delta"].sum()
         return {(s, loc, SalesChannel(int(c))): int(q) for (s, loc, c), q in totals.items() if q}
+
+
+def _lines_of(bounds: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Indices of the lines of batch items `items`, in item order."""
+    start, count = bounds[items], bounds[items + 1] - bounds[items]
+    return np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+
+
+def _running_total(cell: np.ndarray, quantity: np.ndarray) -> np.ndarray:
+    """For each line, the quantity of its cell asked for by it and every earlier line."""
+    order = np.argsort(cell, kind="stable")
+    sorted_cell, total = cell[order], np.cumsum(quantity[order])
+    group_start = np.flatnonzero(np.r_[True, sorted_cell[1:] != sorted_cell[:-1]])
+    before_group = np.repeat(total[group_start] - quantity[order][group_start],
+                             np.diff(np.r_[group_start, len(cell)]))  # fmt: skip
+    running = np.empty_like(total)
+    running[order] = total - before_group
+    return running
 
 
 def batch_keys(keys: Sequence[str]) -> list[str]:

@@ -60,6 +60,20 @@ class StockPool:
             raise NotFound("location", location)
         return column
 
+    def rows_of(self, skus: Sequence[str]) -> np.ndarray:
+        """Rows of many SKUs at once; an unknown one is NotFound."""
+        rows = np.fromiter((self.row.get(s, -1) for s in skus), np.int64, len(skus))
+        if (rows < 0).any():
+            raise NotFound("sku", skus[int(np.flatnonzero(rows < 0)[0])])
+        return rows
+
+    def columns_of(self, locations: Sequence[str]) -> np.ndarray:
+        """Columns of many locations at once; an unknown one is NotFound."""
+        columns = np.fromiter((self.column.get(x, -1) for x in locations), np.int64, len(locations))
+        if (columns < 0).any():
+            raise NotFound("location", locations[int(np.flatnonzero(columns < 0)[0])])
+        return columns
+
     def _grow(self, capacity: int) -> None:
         def grown(array: np.ndarray, axis: int) -> np.ndarray:
             shape = list(array.shape)
@@ -88,10 +102,19 @@ class StockPool:
         self, rows: np.ndarray, columns: np.ndarray, channel: SalesChannel
     ) -> np.ndarray:
         """`available` for every pair of rows[..., None] and columns[None, ...] at once."""
-        r, c = np.asarray(rows)[..., None], np.asarray(columns)[None, ...]
-        on_hand = self.q["on_hand"][r, c]
-        free = on_hand - self.reserved_total[r, c]
-        shared = on_hand * self.share_bp[channel, c] // BASIS - self.reserved[channel, r, c]
+        return self.available_cells(np.asarray(rows)[..., None], np.asarray(columns)[None, ...],
+                                    channel)  # fmt: skip
+
+    def available_cells(
+        self, rows: np.ndarray, columns: np.ndarray, channel: SalesChannel
+    ) -> np.ndarray:
+        """`available` for each (rows[i], columns[i]), broadcasting like numpy indexing."""
+        on_hand = self.q["on_hand"][rows, columns]
+        free = on_hand - self.reserved_total[rows, columns]
+        shared = (
+            on_hand * self.share_bp[channel, columns] // BASIS
+            - self.reserved[channel, rows, columns]
+        )
         return np.maximum(0, np.minimum(free, shared))
 
     # --- movements (quantities already validated as positive ints) ------------------------
