@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retail.errors import InvalidInput
-from retail.inventory.geo import great_circle_km
+from retail.inventory.geo import Sites, great_circle_km
 from retail.inventory.reservations import quantity_of
 from retail.inventory.sourcing import SourcingRules, choose
 from retail.inventory.stock import BASIS, StockPool
@@ -43,6 +43,34 @@ class Candidate:
     order_cost_cents: int  # if it shipped the whole order alone
 
 
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """Every location a decision looked at, kept as arrays; `rows()` makes the records."""
+
+    names: np.ndarray  # location ids
+    distance_km: np.ndarray
+    units_available: np.ndarray  # of the units the order needs
+    units_needed: int
+    order_cost_cents: np.ndarray
+    shown: np.ndarray  # which of them the explanation lists (those with any unit to give)
+
+    def rows(self) -> tuple[Candidate, ...]:
+        units = self.units_available
+        return tuple(
+            Candidate(str(self.names[i]), round(float(self.distance_km[i]), 3), int(units[i]),
+                      bool(units[i] == self.units_needed), int(self.order_cost_cents[i]))
+            for i in np.flatnonzero(self.shown)
+        )  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidates) and self.rows() == other.rows()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Candidates({list(self.names[self.shown])})"
+
+
 @dataclass(frozen=True)
 class Shipment:
     location: str
@@ -57,9 +85,14 @@ class Allocation:
     strategy: str  # a Strategy value, or "pickup"
     shipments: tuple[Shipment, ...]
     backordered: tuple[tuple[str, int], ...]  # (sku, quantity) nobody could serve
-    considered: tuple[Candidate, ...]
+    candidates: Candidates
     skipped: int  # eligible locations without any of the order's SKUs available
     reason: str
+
+    @property
+    def considered(self) -> tuple[Candidate, ...]:
+        """Which locations were looked at and what each could have shipped."""
+        return self.candidates.rows()
 
     @property
     def fulfilled(self) -> bool:
@@ -72,11 +105,12 @@ class Allocation:
 
 @dataclass(frozen=True)
 class Decision:
+    rows: np.ndarray  # the order's SKUs (pool rows), line by line
     columns: np.ndarray  # candidate locations (pool columns)
     take: np.ndarray  # units each candidate ships, per line of the order
     strategy: str
     reason: str
-    considered: list[Candidate]
+    candidates: Candidates
     skipped: int
 
 
@@ -111,50 +145,62 @@ class Allocator:
         self.priority = np.array([loc.priority for loc in locations], np.int64)
         self.handling = np.array([loc.handling_cents for loc in locations], np.int64)
         self.is_store = np.array([loc.kind.is_store for loc in locations])
+        self.names = np.array([loc.id for loc in locations], dtype=object)
         online = pool.share_bp[SalesChannel.ONLINE] > 0
         if not rules.ship_from_store:
             online &= np.array([loc.kind is LocationKind.WAREHOUSE for loc in locations])
         self.delivery_columns = np.flatnonzero(online)
+        self.delivery_sites = Sites(
+            self.lat[self.delivery_columns], self.lon[self.delivery_columns]
+        )
+        self.delivery_priority = self.priority[self.delivery_columns]
+        self.delivery_names = self.names[self.delivery_columns]
+        self.delivery_handling = self.handling[self.delivery_columns]
+        self.delivery_share = np.where(
+            self.is_store[self.delivery_columns], rules.store_share_bp, 0
+        )
 
     def decide(self, order: Order) -> Decision:
         """Where the order's units come from; changes nothing."""
-        pool = self.pool
+        pool, rules = self.pool, self.rules
         rows = np.array([pool.sku_row(line.sku) for line in order.lines])
         need = np.array([line.quantity for line in order.lines], np.int64)
+        prices = np.array([line.unit_price_cents for line in order.lines], np.int64)
         if order.pickup_store is not None:
             columns = np.array([pool.location_column(order.pickup_store)])
+            distance = great_circle_km(order.lat, order.lon, self.lat[columns], self.lon[columns])
+            priority, names = self.priority[columns], self.names[columns]
+            handling = self.handling[columns]
+            share = np.where(self.is_store[columns], rules.store_share_bp, 0)
         else:
-            columns = self.delivery_columns
-        distance = great_circle_km(order.lat, order.lon, self.lat[columns], self.lon[columns])
-        if self.rules.max_distance_km is not None and order.pickup_store is None:
-            near = distance <= self.rules.max_distance_km
-            columns, distance = columns[near], distance[near]
-        available = pool.available_matrix(rows, columns, SalesChannel.ONLINE).T
-        stocked = available.any(axis=1) | (order.pickup_store is not None)
-        skipped = int((~stocked).sum())
-        columns, distance, available = columns[stocked], distance[stocked], available[stocked]
-        prices = np.array([line.unit_price_cents for line in order.lines], np.int64)
-        share = np.where(self.is_store[columns], self.rules.store_share_bp, 0)
-        unit_cost = self.handling[columns, None] + prices[None, :] * share[:, None] // BASIS
-        parcel = self.rules.parcel_cents + np.rint(self.rules.parcel_cents_per_km * distance)
-        parcel = parcel.astype(np.int64)
-        names = [pool.locations[c].id for c in columns]
+            columns, distance = (
+                self.delivery_columns,
+                self.delivery_sites.km_from(order.lat, order.lon),
+            )
+            priority, names = self.delivery_priority, self.delivery_names
+            handling, share = self.delivery_handling, self.delivery_share
+        available = pool.available_cells(rows[None, :], columns[:, None], SalesChannel.ONLINE)
+        eligible = None
+        if rules.max_distance_km is not None and order.pickup_store is None:
+            eligible = distance <= rules.max_distance_km
+            available = available * eligible[:, None]
+        unit_cost = handling[:, None] + prices[None, :] * share[:, None] // BASIS
+        parcel = (rules.parcel_cents + np.rint(rules.parcel_cents_per_km * distance)).astype(
+            np.int64
+        )
+        order_cost = parcel + unit_cost @ need
         if order.pickup_store is not None:
             take = np.minimum(available, need)
             strategy, reason = "pickup", f"pickup at {order.pickup_store}: only that store serves"
         else:
-            choice = choose(self.rules.strategy, need, available, distance,
-                            self.priority[columns], parcel, unit_cost, names)  # fmt: skip
-            take, strategy, reason = choice.take, self.rules.strategy.value, choice.reason
-        if not self.rules.allow_partial and (take.sum(axis=0) < need).any():
+            choice = choose(rules.strategy, need, available, distance, priority, parcel, unit_cost,
+                            names, order_cost)  # fmt: skip
+            take, strategy, reason = choice.take, rules.strategy.value, choice.reason
+        if not rules.allow_partial and (take.sum(axis=0) < need).any():
             take = np.zeros_like(take)
             reason += "; partial shipment not allowed: the whole order is backordered"
-        order_cost = parcel + (unit_cost * need).sum(axis=1)
-        covers = (available >= need).all(axis=1)
         gives = np.minimum(available, need).sum(axis=1)
-        considered = [
-            Candidate(names[i], round(float(distance[i]), 3), int(gives[i]), bool(covers[i]),
-                      int(order_cost[i]))
-            for i in range(len(columns))
-        ]  # fmt: skip
-        return Decision(columns, take, strategy, reason, considered, skipped)
+        shown = gives > 0 if order.pickup_store is None else np.ones(1, bool)
+        skipped = int((~shown).sum() if eligible is None else (~shown & eligible).sum())
+        candidates = Candidates(names, distance, gives, int(need.sum()), order_cost, shown)
+        return Decision(rows, columns, take, strategy, reason, candidates, skipped)

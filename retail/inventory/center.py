@@ -13,9 +13,11 @@ import pandas as pd
 
 from retail.errors import Conflict, InvalidInput
 from retail.inventory.allocation import Allocation, Allocator, Order, Shipment, checked
+from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
 from retail.inventory.reservations import (
     COMMITTED,
     RELEASED,
+    Outcome,
     ReservationBook,
     batch_keys,
     quantity_of,
@@ -25,6 +27,7 @@ from retail.inventory.stock import StockPool
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
 
 DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
+CHUNK = 4096  # orders decided together: arrays of CHUNK x locations x lines stay small
 
 
 class InventoryCenter:
@@ -41,7 +44,8 @@ class InventoryCenter:
         self.rules = sourcing or SourcingRules()
         self.reservation_ttl = reservation_ttl
         self._allocator = Allocator(self.pool, self.rules)
-        self._allocations: dict[str, Allocation] = {}
+        # order key -> its Allocation, or the AllocationBatch that holds it
+        self._allocations: dict[str, Allocation | AllocationBatch] = {}
         self._lock = threading.Lock()
 
     @property
@@ -254,15 +258,87 @@ class InventoryCenter:
             return self._allocate(order, at, self.reservation_ttl if expires else None)
 
     def allocate_many(
-        self, orders: Sequence[Order], at: dt.datetime, expires: bool = True
-    ) -> list[Allocation]:
-        """`allocate` for each order in sequence, under one lock."""
+        self, orders: Sequence[Order] | OrderBatch, at: dt.datetime, expires: bool = True
+    ) -> AllocationBatch:
+        """`allocate` for many orders, with exactly the result of allocating them one after
+        another, decided on arrays. Bad input (a malformed order, an unknown SKU) is refused
+        before anything changes; a Conflict stops the batch after the orders before it."""
+        batch = orders if isinstance(orders, OrderBatch) else OrderBatch.from_orders(orders)
+        batch.validate()
         with self._lock:
+            pool = self.pool
+            rows = pool.rows_of(batch.skus)
+            cells = batch.line_order * (len(pool.skus) + 1) + rows
+            ordered = np.sort(cells)
+            if (ordered[1:] == ordered[:-1]).any():
+                j = _first_repeat(cells)
+                raise InvalidInput(f"orders[{batch.line_order[j]}].lines.sku",
+                                   f"{batch.skus[j]!r} repeated: merge the lines")  # fmt: skip
             ttl = self.reservation_ttl if expires else None
-            return [self._allocate(order, at, ttl) for order in orders]
+            result = AllocationBatch(batch, self._allocator)
+            bounds = batch.bounds()
+            alone = self._decided_alone(batch)
+            i, n = 0, len(batch)
+            while i < n:
+                if alone[i]:
+                    result.add_single(i, self._allocate(batch.order(i), at, ttl))
+                    i += 1
+                    continue
+                end = min(n, i + CHUNK)
+                end = i + int(np.argmax(alone[i:end])) if alone[i:end].any() else end
+                self.book.expire(at)
+                decided = decide_chunk(self._allocator, batch, rows, bounds, np.arange(i, end))
+                accepted = decided["accepted"]
+                if accepted:
+                    accepted = self._hold_whole_orders(batch, rows, bounds, i, decided, at, ttl)
+                    decided["accepted"] = accepted
+                    result.add_chunk(i, decided)
+                    self._allocations.update(dict.fromkeys(batch.keys[i : i + accepted], result))
+                i += accepted
+                if i < end:  # its choice depends on the orders before it: decide it alone
+                    result.add_single(i, self._allocate(batch.order(i), at, ttl))
+                    i += 1
+            return result
+
+    def _decided_alone(self, batch: OrderBatch) -> np.ndarray:
+        """Orders the array path leaves to `_allocate`: pickups and keys seen before (a replay
+        or a Conflict)."""
+        alone = np.zeros(len(batch), bool)
+        if batch.pickup_store is not None:
+            alone |= np.array([p is not None for p in batch.pickup_store])
+        seen: set[str] = set()
+        for i, key in enumerate(batch.keys):
+            if key in seen or key in self._allocations:
+                alone[i] = True
+            seen.add(key)
+        return alone
+
+    def _hold_whole_orders(self, batch, rows, bounds, first, decided, at, ttl) -> int:
+        """Reserve each accepted order's parcel; returns how many orders were held (fewer
+        than accepted when a parcel's key is already taken: that order goes on alone)."""
+        accepted = decided["accepted"]
+        columns = self._allocator.delivery_columns[decided["best"]]
+        names = [loc.id for loc in self.pool.locations]
+        held = zip(batch.keys[first : first + accepted], columns.tolist(), strict=True)
+        keys = [f"{key}@{names[c]}" for key, c in held]
+        taken = [k in self.book.index for k in keys]
+        if any(taken):
+            accepted = taken.index(True)
+            keys, columns = keys[:accepted], columns[:accepted]
+        items = np.arange(first, first + accepted)
+        count = bounds[items + 1] - bounds[items]
+        lines = np.arange(bounds[first], bounds[first + accepted])
+        outcome = self.book.reserve_many(keys, np.repeat(np.arange(accepted), count), rows[lines],
+                                         np.repeat(columns, count), batch.quantity[lines], at,
+                                         SalesChannel.ONLINE, ttl)  # fmt: skip
+        if (outcome != Outcome.DONE).any():  # decide_chunk checked every unit: a bug if not
+            raise RuntimeError("batch allocation held fewer units than it decided")
+        return accepted
 
     def _allocate(self, order: Order, at: dt.datetime, ttl: dt.timedelta | None) -> Allocation:
         previous = self._allocations.get(order.key)
+        if isinstance(previous, AllocationBatch):  # explained on demand
+            previous = previous.find(order.key)
         if previous is not None:
             if previous.order == order:
                 return previous
@@ -270,22 +346,29 @@ class InventoryCenter:
         checked(order)
         self.book.expire(at)
         decision = self._allocator.decide(order)
-        shipped = decision.take.sum(axis=0)
+        take_by_candidate = decision.take.tolist()
+        shipped = [0] * len(order.lines)
         shipments = []
-        for i in np.flatnonzero(decision.take.sum(axis=1)):
-            location = self.pool.locations[decision.columns[i]].id
-            lines = tuple(
-                (line.sku, int(q))
-                for line, q in zip(order.lines, decision.take[i], strict=True)
-                if q
-            )
+        for i, take in enumerate(take_by_candidate):
+            if not any(take):
+                continue
+            column = int(decision.columns[i])
+            location = self.pool.locations[column].id
+            lines = tuple((line.sku, q) for line, q in zip(order.lines, take, strict=True) if q)
             key = f"{order.key}@{location}"
-            self.book.reserve(key, [(s, location, q) for s, q in lines], at,
-                              SalesChannel.ONLINE, ttl)  # fmt: skip
-            distance = decision.considered[i].distance_km
+            if key in self.book.index:
+                raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
+            if all(take):  # the common case: this parcel ships every line
+                rows, quantity = decision.rows, decision.take[i]
+            else:
+                shipping = decision.take[i] > 0
+                rows, quantity = decision.rows[shipping], decision.take[i][shipping]
+            self.book.place_cells(key, rows, column, quantity, at, SalesChannel.ONLINE, ttl)
+            distance = round(float(decision.candidates.distance_km[i]), 3)
             shipments.append(Shipment(location, lines, key, distance))
+            shipped = [a + b for a, b in zip(shipped, take, strict=True)]
         backordered = tuple(
-            (line.sku, int(line.quantity - s))
+            (line.sku, line.quantity - s)
             for line, s in zip(order.lines, shipped, strict=True)
             if line.quantity > s
         )
@@ -294,7 +377,7 @@ class InventoryCenter:
             decision.strategy,
             tuple(shipments),
             backordered,
-            tuple(decision.considered),
+            decision.candidates,
             decision.skipped,
             decision.reason,
         )
@@ -347,3 +430,11 @@ class InventoryCenter:
         """Reserved quantities recomputed from the reservation log alone."""
         with self._lock:
             return self.book.reserved_from_log()
+
+
+def _first_repeat(values: np.ndarray) -> int:
+    """Index of the first value that appeared before."""
+    _, first = np.unique(values, return_index=True)
+    repeated = np.ones(len(values), bool)
+    repeated[first] = False
+    return int(np.flatnonzero(repeated)[0])

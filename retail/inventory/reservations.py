@@ -68,8 +68,9 @@ class ReservationBook:
                               "expires": (i64, NEVER), "closed": (i64, NEVER),
                               "first": (i64, 0), "count": (i64, 0)})  # fmt: skip
         self.lines = Columns({"row": (i64, 0), "column": (i64, 0), "quantity": (i64, 0)})
-        self.log = Columns({"at": (i64, 0), "action": (i8, 0), "hold": (i64, 0),
-                            "line": (i64, 0), "delta_sign": (i8, 0)}, capacity=4096)  # fmt: skip
+        # One row per event (reserve, commit, release, expire) of a reservation; its lines
+        # are the reservation's, so the log stays append-only without repeating them.
+        self.log = Columns({"at": (i64, 0), "action": (i8, 0), "hold": (i64, 0)}, capacity=4096)
         # Min-heap of (expires, first hold, end hold): a batch with one deadline is one entry.
         self._deadlines: list[tuple[int, int, int]] = []
 
@@ -82,6 +83,17 @@ class ReservationBook:
         channel: SalesChannel,
         ttl: dt.timedelta | None,
     ) -> Reservation:
+        return self.view(self.place(key, lines, at, channel, ttl))
+
+    def place(
+        self,
+        key: str,
+        lines: Iterable[tuple[str, str, int]],
+        at: dt.datetime,
+        channel: SalesChannel,
+        ttl: dt.timedelta | None,
+    ) -> int:
+        """`reserve` without the snapshot: the reservation's row."""
         pool = self.pool
         cells = []
         for i, (sku, location, q) in enumerate(lines):
@@ -90,7 +102,7 @@ class ReservationBook:
         existing = self.index.get(key)
         if existing is not None:
             if self._cells(existing) == cells and self.holds["channel"][existing] == channel:
-                return self.view(existing)
+                return existing
             raise Conflict(f"reservation {key!r} exists with other lines or channel")
         if not cells:
             raise InvalidInput("lines", "a reservation needs at least one line")
@@ -105,12 +117,34 @@ class ReservationBook:
             pool.hold(row, column, quantity, channel)
         now = microseconds(at)
         expires = NEVER if ttl is None else now + ttl // MICROSECOND
-        first = self.lines.size
-        for row, column, quantity in cells:
-            self.lines.append(row=row, column=column, quantity=quantity)
+        rows, columns, quantities = zip(*cells, strict=True)
+        first = self.lines.extend(row=rows, column=columns, quantity=quantities).start
         hold = self._open(key, int(channel), now, expires, first, len(cells))
-        self._log_lines(hold, now, 0, +1)
-        return self.view(hold)
+        self.log.append(at=now, action=HELD, hold=hold)
+        return hold
+
+    def place_cells(
+        self,
+        key: str,
+        rows: np.ndarray,
+        column: int,
+        quantity: np.ndarray,
+        at: dt.datetime,
+        channel: SalesChannel,
+        ttl: dt.timedelta | None,
+    ) -> int:
+        """A new reservation of distinct SKUs (`rows`) at one location whose key, lines and
+        availability the caller (the allocator, under the center's lock) has checked. Its
+        row."""
+        pool = self.pool
+        pool.reserved[channel, rows, column] += quantity
+        pool.reserved_total[rows, column] += quantity
+        now = microseconds(at)
+        expires = NEVER if ttl is None else now + ttl // MICROSECOND
+        first = self.lines.extend(row=rows, column=column, quantity=quantity).start
+        hold = self._open(key, int(channel), now, expires, first, len(rows))
+        self.log.append(at=now, action=HELD, hold=hold)
+        return hold
 
     def commit(self, key: str, at: dt.datetime) -> Reservation:
         """Hand the reserved units over (sold). Committing twice is one commit."""
@@ -235,10 +269,8 @@ class ReservationBook:
         new_keys = [keys[i] for i in items.tolist()]
         self.keys.extend(new_keys)
         self.index.update(zip(new_keys, range(held.start, held.stop), strict=True))
-        hold_of_line = np.repeat(np.arange(held.start, held.stop), count)
-        self.log.extend(at=np.full(len(r), now), action=np.zeros(len(r)), hold=hold_of_line,
-                        line=np.arange(written.start, written.stop),
-                        delta_sign=np.ones(len(r)))  # fmt: skip
+        self.log.extend(at=np.full(m, now), action=np.full(m, HELD),
+                        hold=np.arange(held.start, held.stop))  # fmt: skip
         if expires != NEVER:
             heapq.heappush(self._deadlines, (expires, held.start, held.stop))
 
@@ -280,14 +312,7 @@ class ReservationBook:
             np.add.at(pool.q["sold"], (rows, columns), quantity)
         self.holds["state"][holds] = to
         self.holds["closed"][holds] = now
-        self.log.extend(at=np.full(len(lines), now), action=np.full(len(lines), to),
-                        hold=np.repeat(holds, self.holds["count"][holds]), line=lines,
-                        delta_sign=np.full(len(lines), -1))  # fmt: skip
-
-    def _log_lines(self, hold: int, now: int, action: int, sign: int) -> None:
-        first, count = int(self.holds["first"][hold]), int(self.holds["count"][hold])
-        for line in range(first, first + count):
-            self.log.append(at=now, action=action, hold=hold, line=line, delta_sign=sign)
+        self.log.extend(at=np.full(len(holds), now), action=np.full(len(holds), to), hold=holds)
 
     def _line_indices(self, holds: np.ndarray) -> np.ndarray:
         first, count = self.holds["first"][holds], self.holds["count"][holds]
@@ -320,20 +345,23 @@ class ReservationBook:
         )  # fmt: skip
 
     def log_frame(self) -> pd.DataFrame:
-        """The append-only log: one row per reservation line and action, `delta` being the
-        change to reserved units."""
+        """The append-only log, one row per reservation line and event: `delta` is the change
+        to reserved units (+ on reserve, - on commit, release and expiry)."""
         log = self.log.arrays()
-        lines = log["line"]
+        events = log["hold"]
+        lines = self._line_indices(events)
+        count = self.holds["count"][events]
+        sign = np.where(log["action"] == HELD, 1, -1)
         pool = self.pool
+        locations = np.array([loc.id for loc in pool.locations], dtype=object)
         return pd.DataFrame({
-            "at": pd.to_datetime(log["at"], unit="us"),
-            "action": pd.Categorical.from_codes(log["action"], ACTIONS),
-            "key": np.array(self.keys, dtype=object)[log["hold"]] if len(lines) else [],
+            "at": pd.to_datetime(np.repeat(log["at"], count), unit="us"),
+            "action": pd.Categorical.from_codes(np.repeat(log["action"], count), ACTIONS),
+            "key": np.array(self.keys, dtype=object)[np.repeat(events, count)],
             "sku": np.array(pool.skus, dtype=object)[self.lines["row"][lines]],
-            "location": np.array([loc.id for loc in pool.locations], object)[
-                self.lines["column"][lines]],
-            "channel": self.holds["channel"][log["hold"]],
-            "delta": log["delta_sign"] * self.lines["quantity"][lines],
+            "location": locations[self.lines["column"][lines]],
+            "channel": np.repeat(self.holds["channel"][events], count),
+            "delta": np.repeat(sign, count) * self.lines["quantity"][lines],
         })  # fmt: skip
 
     def reserved_from_log(self) -> dict[tuple[str, str, SalesChannel], int]:

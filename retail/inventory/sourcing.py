@@ -66,13 +66,16 @@ def choose(
     priority: np.ndarray,
     parcel_cost: np.ndarray,
     unit_cost: np.ndarray,
-    names: list[str],
+    names: np.ndarray,
+    order_cost: np.ndarray | None = None,
 ) -> Choice:
     """Decide for one order. `need` per line; `available`, `unit_cost` candidates x lines;
-    `distance_km`, `priority`, `parcel_cost` per candidate; ties go to the earlier candidate."""
+    `distance_km`, `priority`, `parcel_cost` (and, if known, `order_cost`: everything from one
+    candidate) per candidate; ties go to the earlier candidate."""
     n = len(distance_km)
     covers = (available >= need).all(axis=1)
-    order_cost = parcel_cost + (unit_cost * need).sum(axis=1)
+    if order_cost is None:
+        order_cost = parcel_cost + unit_cost @ need
     index = np.arange(n)
     if strategy is Strategy.PRIORITY:
         rank = np.lexsort((index, distance_km, priority))
@@ -85,7 +88,7 @@ def choose(
         best = int(whole[0])
         take = np.zeros_like(available)
         take[best] = need
-        return Choice(take, _why_whole(strategy, names[best], len(whole), distance_km[best],
+        return Choice(take, why_whole(strategy, names[best], len(whole), distance_km[best],
                                        priority[best], order_cost[best]))  # fmt: skip
     if strategy in (Strategy.PRIORITY, Strategy.DISTANCE):
         take = _fill_in_rank_order(need, available, rank)
@@ -107,7 +110,8 @@ def choose(
     return Choice(take, sentence)
 
 
-def _why_whole(strategy, name, count, distance, priority, cost) -> str:
+def why_whole(strategy, name, count, distance, priority, cost) -> str:
+    """The sentence for an order one location ships whole."""
     what = {
         Strategy.PRIORITY: f"highest priority ({priority})",
         Strategy.DISTANCE: f"nearest ({distance:.1f} km)",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from retail.errors import InvalidInput, NotFound, OutOfStock
 from retail.inventory.types import Location, SalesChannel
@@ -35,6 +36,7 @@ class StockPool:
         )
         self.row: dict[str, int] = {}
         self.skus: list[str] = []
+        self._sku_index: pd.Index | None = None  # for batch lookups; rebuilt as SKUs are added
         shape = (capacity, len(self.locations))
         self.q = {name: np.zeros(shape, np.int64) for name in QUANTITIES}
         self.reserved = np.zeros((len(SalesChannel), *shape), np.int64)  # per channel
@@ -62,7 +64,9 @@ class StockPool:
 
     def rows_of(self, skus: Sequence[str]) -> np.ndarray:
         """Rows of many SKUs at once; an unknown one is NotFound."""
-        rows = np.fromiter((self.row.get(s, -1) for s in skus), np.int64, len(skus))
+        if self._sku_index is None or len(self._sku_index) != len(self.skus):
+            self._sku_index = pd.Index(self.skus)
+        rows = self._sku_index.get_indexer(pd.Index(skus, dtype=object)).astype(np.int64)
         if (rows < 0).any():
             raise NotFound("sku", skus[int(np.flatnonzero(rows < 0)[0])])
         return rows

@@ -1,0 +1,242 @@
+"""Source selection for many online orders at once, with the same result as one by one.
+
+Every order of a chunk is decided on the stock as it stands (arrays orders x candidates x
+lines). Orders are then accepted in sequence for as long as the units taken by the orders
+before them leave every choice unchanged (which candidates have stock, which cover the whole
+order); the first order whose choice would change, or that must be split over several
+locations, is decided alone on the real stock, and the chunk continues after it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retail.errors import InvalidInput
+from retail.inventory.allocation import (
+    Allocation,
+    Allocator,
+    Candidates,
+    Order,
+    OrderLine,
+    Shipment,
+)
+from retail.inventory.geo import great_circle_km
+from retail.inventory.sourcing import Strategy, why_whole
+from retail.inventory.stock import BASIS
+from retail.inventory.types import SalesChannel
+
+
+@dataclass(frozen=True)
+class OrderBatch:
+    """Online orders as columns: order i has the lines where `line_order == i` (sorted)."""
+
+    keys: list[str]
+    lat: np.ndarray
+    lon: np.ndarray
+    line_order: np.ndarray
+    skus: list[str]
+    quantity: np.ndarray
+    unit_price_cents: np.ndarray
+    pickup_store: list[str | None] | None = None
+
+    @classmethod
+    def from_orders(cls, orders: Sequence[Order]) -> OrderBatch:
+        lines = [(i, line) for i, order in enumerate(orders) for line in order.lines]
+        pickups = [order.pickup_store for order in orders]
+        return cls(
+            [order.key for order in orders],
+            np.array([order.lat for order in orders], float),
+            np.array([order.lon for order in orders], float),
+            np.array([i for i, _ in lines], np.int64),
+            [line.sku for _, line in lines],
+            np.array([line.quantity for _, line in lines], np.int64),
+            np.array([line.unit_price_cents for _, line in lines], np.int64),
+            pickups if any(p is not None for p in pickups) else None,
+        )
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def bounds(self) -> np.ndarray:
+        return np.searchsorted(self.line_order, np.arange(len(self.keys) + 1))
+
+    def order(self, i: int) -> Order:
+        b = self.bounds()
+        lines = tuple(OrderLine(self.skus[j], int(self.quantity[j]), int(self.unit_price_cents[j]))
+                      for j in range(b[i], b[i + 1]))  # fmt: skip
+        pickup = None if self.pickup_store is None else self.pickup_store[i]
+        return Order(self.keys[i], lines, float(self.lat[i]), float(self.lon[i]), pickup)
+
+    def validate(self) -> None:
+        """InvalidInput naming the first bad order line; nothing else is checked later."""
+        n = len(self.keys)
+        if not (len(self.lat) == len(self.lon) == n):
+            raise InvalidInput("orders.lat/lon", "one coordinate pair per order")
+        sizes = {len(self.line_order), len(self.skus), len(self.quantity),
+                 len(self.unit_price_cents)}  # fmt: skip
+        if len(sizes) != 1:
+            raise InvalidInput("orders.lines", "line columns differ in length")
+        if len(self.line_order) and np.any(np.diff(self.line_order) < 0):
+            raise InvalidInput("orders.line_order", "lines must be grouped by order, in order")
+        counts = np.bincount(self.line_order, minlength=n) if n else np.zeros(0, int)
+        if len(counts) > n or (counts == 0).any():
+            i = int(np.flatnonzero(counts == 0)[0]) if (counts == 0).any() else n
+            raise InvalidInput(f"orders[{i}].lines", "an order needs at least one line")
+        checks = (("quantity", self.quantity <= 0), ("unit_price_cents", self.unit_price_cents < 0))
+        for name, bad in checks:
+            if bad.any():
+                j = int(np.flatnonzero(bad)[0])
+                raise InvalidInput(f"orders[{self.line_order[j]}].lines.{name}", "out of range")
+        off_earth = (
+            (np.abs(self.lat) > 90) | (np.abs(self.lon) > 180) | np.isnan(self.lat + self.lon)
+        )
+        if off_earth.any():
+            i = int(np.flatnonzero(off_earth)[0])
+            raise InvalidInput(f"orders[{i}].lat/lon", f"{self.lat[i]}, {self.lon[i]}")
+
+
+class AllocationBatch(Sequence[Allocation]):
+    """The allocations of a batch, kept as arrays; indexing gives one Allocation, explained
+    exactly as `InventoryCenter.allocate` would have explained it."""
+
+    def __init__(self, orders: OrderBatch, allocator: Allocator) -> None:
+        self.orders = orders
+        self.strategy = Strategy(allocator.rules.strategy)
+        self._names = [loc.id for loc in allocator.pool.locations]
+        self._columns = allocator.delivery_columns
+        self._priority = allocator.priority
+        self._single: dict[int, Allocation] = {}  # orders decided one by one
+        self._chunks: list[tuple[int, dict[str, np.ndarray]]] = []  # (first order, arrays)
+        self._chunk_of = np.full(len(orders), -1, np.int64)
+        self._position: dict[str, int] | None = None
+
+    def add_chunk(self, first: int, decided: dict[str, np.ndarray]) -> None:
+        self._chunk_of[first : first + decided["accepted"]] = len(self._chunks)
+        self._chunks.append((first, decided))
+
+    def add_single(self, i: int, allocation: Allocation) -> None:
+        self._single[i] = allocation
+
+    def __len__(self) -> int:
+        return len(self.orders)
+
+    def find(self, key: str) -> Allocation:
+        """The allocation of the order with this key (the first, if the batch repeats it)."""
+        if self._position is None:
+            self._position = {}
+            for i, k in enumerate(self.orders.keys):
+                self._position.setdefault(k, i)
+        return self[self._position[key]]
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i in self._single:
+            return self._single[i]
+        first, chunk = self._chunks[self._chunk_of[i]]
+        row = i - first
+        order = self.orders.order(i)
+        best = int(chunk["best"][row])
+        gives, distance, cost = chunk["gives"][row], chunk["distance"][row], chunk["cost"][row]
+        need = sum(line.quantity for line in order.lines)
+        names = [self._names[c] for c in self._columns]
+        candidates = Candidates(np.array(names, dtype=object), distance, gives, need, cost,
+                                gives > 0)  # fmt: skip
+        lines = tuple((line.sku, line.quantity) for line in order.lines)
+        km = round(float(distance[best]), 3)
+        shipment = Shipment(names[best], lines, f"{order.key}@{names[best]}", km)
+        skipped = int(((gives == 0) & np.isfinite(distance)).sum())
+        reason = why_whole(self.strategy, names[best], int(chunk["count"][row]),
+                           float(distance[best]), int(self._priority[self._columns[best]]),
+                           int(cost[best]))  # fmt: skip
+        return Allocation(order, self.strategy.value, (shipment,), (), candidates, skipped, reason)
+
+    @property
+    def fulfilled(self) -> np.ndarray:
+        """Per order: every unit found a location (whole-order choices always do)."""
+        done = np.ones(len(self), bool)
+        for i, allocation in self._single.items():
+            done[i] = allocation.fulfilled
+        return done
+
+
+def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bounds: np.ndarray,
+                 items: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Whole-order choices for delivery orders `items` on the current stock (changes
+    nothing). Returns per order: `best` candidate (-1: none covers it), and per order and
+    candidate: distance (inf where not eligible), gives (units it could ship), cost, covers."""
+    pool, rules = allocator.pool, allocator.rules
+    columns = allocator.delivery_columns
+    start, count = bounds[items], bounds[items + 1] - bounds[items]
+    width = int(count.max())
+    slot = np.arange(width)[None, :]
+    line = start[:, None] + slot
+    real = slot < count[:, None]
+    line = np.where(real, line, start[:, None])
+    need = np.where(real, orders.quantity[line], 0)
+    price = np.where(real, orders.unit_price_cents[line], 0)
+    r = rows[line]
+    lat, lon = allocator.lat[columns][None, :], allocator.lon[columns][None, :]
+    distance = great_circle_km(orders.lat[items, None], orders.lon[items, None], lat, lon)
+    if rules.max_distance_km is not None:
+        distance = np.where(distance <= rules.max_distance_km, distance, np.inf)
+    eligible = np.isfinite(distance)
+    # orders x lines x candidates, gathered from one small matrix of the chunk's SKUs
+    skus, inverse = np.unique(r, return_inverse=True)
+    available = pool.available_matrix(skus, columns, SalesChannel.ONLINE)[inverse.reshape(r.shape)]
+    wanted = (need > 0)[:, :, None] & eligible[:, None, :]
+    available = np.where(wanted, available, 0)
+    # Per unit: handling, plus the store's share of the price (rounded down per unit).
+    share_per_unit = (need * (price * rules.store_share_bp // BASIS)).sum(axis=1)
+    parcel = rules.parcel_cents + np.rint(
+        rules.parcel_cents_per_km * np.where(eligible, distance, 0)
+    )
+    cost = (parcel.astype(np.int64) + need.sum(axis=1)[:, None] * allocator.handling[columns]
+            + share_per_unit[:, None] * allocator.is_store[columns])  # fmt: skip
+    need3 = need[:, :, None]
+    covers = (available >= need3).all(axis=1) & eligible
+    gives = np.minimum(available, need3).sum(axis=1)
+    index = np.broadcast_to(np.arange(len(columns)), distance.shape)
+    priority = np.broadcast_to(allocator.priority[columns], distance.shape)
+    keys = {
+        Strategy.PRIORITY: (index, distance, priority),
+        Strategy.LOWEST_COST: (index, distance, cost),
+    }.get(rules.strategy, (index, priority, distance))
+    rank = np.lexsort(keys, axis=-1)
+    covering = np.take_along_axis(covers, rank, axis=1)
+    first = np.take_along_axis(rank, covering.argmax(axis=1)[:, None], axis=1)[:, 0]
+    best = np.where(covering.any(axis=1), first, -1)
+    # Units the earlier orders of the chunk take from each order's cells, were they accepted.
+    seen = np.where(wanted, available - _taken_before(r, need, best, len(columns)), 0)
+    seen_gives = np.minimum(seen, need3).sum(axis=1)
+    seen_covers = (seen >= need3).all(axis=1) & eligible
+    changed = (best < 0) | (seen_covers != covers).any(axis=1)
+    changed |= ((seen_gives > 0) != (gives > 0)).any(axis=1)
+    accepted = int(changed.argmax()) if changed.any() else len(items)
+    return {"accepted": accepted, "best": best[:accepted], "distance": distance[:accepted],
+            "gives": seen_gives[:accepted], "cost": cost[:accepted],
+            "count": seen_covers[:accepted].sum(axis=1)}  # fmt: skip
+
+
+def _taken_before(rows: np.ndarray, need: np.ndarray, best: np.ndarray, candidates: int):
+    """orders x lines x candidates: units of the line's SKU that earlier orders (each taking
+    its whole order from its `best` candidate) take at each candidate."""
+    taken = np.zeros((*need.shape, candidates), np.int64)
+    order, slot = np.nonzero((need > 0) & (best >= 0)[:, None])
+    if not len(order):
+        return taken
+    row = rows[order, slot]
+    by_row = np.lexsort((order, row))  # within a SKU, earlier orders first
+    takes = np.zeros((len(by_row), candidates), np.int64)
+    takes[np.arange(len(by_row)), best[order[by_row]]] = need[order[by_row], slot[by_row]]
+    running = np.cumsum(takes, axis=0) - takes  # everything before, in any SKU...
+    sorted_row = row[by_row]
+    group_start = np.flatnonzero(np.r_[True, sorted_row[1:] != sorted_row[:-1]])
+    sizes = np.diff(np.r_[group_start, len(by_row)])
+    running -= np.repeat(running[group_start], sizes, axis=0)  # ...minus other SKUs' rows
+    taken[order[by_row], slot[by_row]] = running
+    return taken
