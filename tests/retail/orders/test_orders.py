@@ -201,3 +201,11 @@ def test_without_an_inventory_the_order_center_keeps_its_own_books():
     orders.submit("o1", online(("tee", 1)), T)
     orders.pay("o1", 5_000, T)
     assert orders.allocate("o1", T).shipments == (("S1", (("tee", 1),), "o1"),)
+
+
+def test_the_centers_satisfy_their_ports(orders, inventory):
+    from retail.ports import InventoryPort, OrderPort
+
+    assert isinstance(inventory, InventoryPort)
+    assert isinstance(orders, OrderPort)
+    assert not isinstance(object(), InventoryPort)
