@@ -144,4 +144,26 @@ class OrderPort(_Protocol):
     ) -> _pd.DataFrame: ...
 
 
+@_runtime_checkable
+class LedgerPort(_Protocol):
+    """Revenue sharing: sales and refunds split between stores, guides and HQ."""
+
+    def post_sale(
+        self, order_key: str, amount_cents: int, at: _dt.datetime, origin: str | None,
+        fulfilling: str, guide: str | None,
+    ) -> tuple: ...  # fmt: skip
+    def post_sales(
+        self, order_keys: list[str], amounts: _np.ndarray, at: _dt.datetime,
+        origins: list[str | None], fulfilling: list[str], guides: list[str | None],
+    ) -> None: ...  # fmt: skip
+    def post_refund(
+        self, order_key: str, refund_key: str, amount_cents: int, at: _dt.datetime
+    ) -> tuple: ...
+    def statement(self, party: str, start: _dt.datetime, end: _dt.datetime) -> _pd.DataFrame: ...
+    def statements(
+        self, party_kind: str, start: _dt.datetime, end: _dt.datetime
+    ) -> _pd.DataFrame: ...
+    def unbalanced(self) -> list[str]: ...
+
+
 # --- marketing and store tiering (issue 5) ---

@@ -76,11 +76,13 @@ def test_a_large_batch_takes_the_array_path_and_agrees_with_one_by_one():
     rng = np.random.default_rng(5)
     units = rng.integers(150, 300, len(SKUS) * len(LOCATIONS)).tolist()
     one, many = center(Strategy.LOWEST_COST, units, None), center(Strategy.LOWEST_COST, units, None)
-    drawn = [
-        ([(str(s), int(rng.integers(1, 3))) for s in rng.choice(SKUS, int(rng.integers(1, 4)), False)],
-         float(rng.uniform(30.8, 31.4)), float(rng.uniform(120.9, 121.7)), None)
-        for _ in range(300)
-    ]  # fmt: skip
+    drawn = []
+    for _ in range(300):
+        skus = rng.choice(SKUS, int(rng.integers(1, 4)), replace=False)
+        lines = [(str(s), int(rng.integers(1, 3))) for s in skus]
+        drawn.append(
+            (lines, float(rng.uniform(30.8, 31.4)), float(rng.uniform(120.9, 121.7)), None)
+        )
     batch = build(drawn)
     expected = [one.allocate(order, T) for order in batch]
     got = many.allocate_many(OrderBatch.from_orders(batch), T)

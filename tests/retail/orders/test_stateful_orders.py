@@ -1,7 +1,8 @@
-"""A random walk through orders of every type driving one inventory center: after every step
-stock, orders and money agree (units sold by orders are the units the pool sold, held units
-are those of allocated orders, units in transit those of shipped transfers), no line returns
-more than it sold or refunds more than it was paid, and illegal transitions are refused."""
+"""A random walk through orders of every type driving one inventory center and one revenue
+ledger: after every step stock, orders and money agree (units sold by orders are the units the
+pool sold, held units are those of allocated orders, units in transit those of shipped
+transfers, the ledger balances and holds what customers kept), no line returns more than it
+sold or refunds more than it was paid, and illegal transitions are refused."""
 
 import datetime as dt
 
@@ -12,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from retail.errors import IllegalTransition, InvalidInput, OutOfStock
 from retail.inventory import InventoryCenter, Location, LocationKind, OrderLine, SourcingRules
 from retail.orders.center import OrderCenter
+from retail.orders.revenue import RevenueLedger
 from retail.orders.types import TRANSITIONS, OrderSpec, OrderState, OrderType
 
 SKUS = ["tee", "cap", "bag"]
@@ -32,7 +34,8 @@ class OrdersWalk(RuleBasedStateMachine):
     @initialize(strategy=st.sampled_from(["priority", "distance", "fewest_splits", "lowest_cost"]))
     def open_centers(self, strategy):
         self.inventory = InventoryCenter(LOCATIONS, SourcingRules(strategy=strategy))
-        self.orders = OrderCenter(self.inventory)
+        self.ledger = RevenueLedger()
+        self.orders = OrderCenter(self.inventory, self.ledger)
         self.now = T0
         self.count = 0
         for where in ("DC", "S1"):
@@ -138,6 +141,14 @@ class OrdersWalk(RuleBasedStateMachine):
             if record.type is OrderType.TRANSFER and record.state is OrderState.SHIPPED:
                 in_transit += sum(line.quantity for line in record.spec.lines)
         totals = self.inventory.conservation()
+        assert self.ledger.unbalanced() == []
+        kept = sum(
+            (sold - back) * line.unit_price_cents
+            for r in self.orders.orders.values() if r.fulfilled_at is not None
+            and r.type in (OrderType.STORE_SALE, OrderType.ONLINE)
+            for line, sold, back in zip(r.spec.lines, r.sold, r.returned, strict=True)
+        )  # fmt: skip
+        assert int(self.ledger.frame()["cents"].sum()) == kept
         assert int(totals["sold"].sum()) == sold
         assert int(totals["reserved"].sum()) == held
         assert int(totals["in_transit"].sum()) == in_transit

@@ -1,0 +1,264 @@
+"""Revenue sharing (利益分配): each sale is split between the originating store (whose follower
+or guide brought it), the fulfilling store, the guide's commission and HQ, in an append-only
+ledger with per-store and per-guide statements.
+
+Rounding rule: every share except HQ's is the amount times its rate in basis points divided
+by 10,000, truncated toward zero (so a refund mirrors its sale exactly); HQ receives the rest.
+The shares therefore always sum to the amount, and no store or guide is ever paid a fraction
+of a cent it did not earn. A refund is split by computing the shares of everything refunded so
+far and posting the difference, so a full refund takes every party back to exactly zero."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retail.columns import Columns
+from retail.errors import Conflict, InvalidInput, NotFound
+from retail.inventory.reservations import microseconds
+
+BASIS = 10_000
+ROLES = ("origin", "fulfil", "guide", "hq")
+KINDS = ("sale", "refund")
+HQ = "HQ"
+
+
+@dataclass(frozen=True)
+class SharingRules:
+    """Rates in basis points of the order amount. Defaults: the store that brought the
+    customer 5 %, the store that packed and shipped 10 %, the guide 3 %, HQ (which owns the
+    goods) the rest. When one store both brought and fulfilled an order it earns both shares.
+    A missing guide's share goes to `unassigned_guide_to` ("hq" or "origin"), a missing
+    originating store's share to HQ."""
+
+    origin_bp: int = 500
+    fulfil_bp: int = 1_000
+    guide_bp: int = 300
+    unassigned_guide_to: str = "hq"
+
+    def __post_init__(self) -> None:
+        for name in ("origin_bp", "fulfil_bp", "guide_bp"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BASIS:
+                raise InvalidInput(
+                    f"sharing.{name}", f"whole basis points in [0, 10000], got {value!r}"
+                )
+        total = self.origin_bp + self.fulfil_bp + self.guide_bp
+        if total > BASIS:
+            raise InvalidInput("sharing", f"rates add up to {total} basis points, above 10000")
+        if self.unassigned_guide_to not in ("hq", "origin"):
+            raise InvalidInput(
+                "sharing.unassigned_guide_to", f"'hq' or 'origin', got {self.unassigned_guide_to!r}"
+            )
+
+
+def split_amounts(amount: np.ndarray, has_origin: np.ndarray, has_guide: np.ndarray,
+                  rules: SharingRules) -> np.ndarray:  # fmt: skip
+    """Cents per role (origin, fulfil, guide, hq) for each amount: n x 4, rows summing to the
+    amounts. Vectorised; `split` is the same for one order."""
+    amount = np.asarray(amount, np.int64)
+    guide_bp = np.where(has_guide, rules.guide_bp, 0)
+    origin_bp = np.where(has_origin, rules.origin_bp, 0)
+    if rules.unassigned_guide_to == "origin":
+        origin_bp = origin_bp + np.where(has_origin & ~has_guide, rules.guide_bp, 0)
+    shares = np.empty((len(amount), 4), np.int64)
+    for role, bp in enumerate((origin_bp, rules.fulfil_bp, guide_bp)):
+        product = amount * bp
+        shares[:, role] = np.sign(product) * (np.abs(product) // BASIS)  # toward zero
+    shares[:, 3] = amount - shares[:, :3].sum(axis=1)
+    return shares
+
+
+@dataclass(frozen=True)
+class Share:
+    party_kind: str  # store | guide | hq
+    party: str
+    role: str  # origin | fulfil | guide | hq
+    cents: int
+
+
+@dataclass(frozen=True)
+class _Sale:
+    amount: int
+    parties: tuple[str, str, str, str]  # who plays origin, fulfil, guide, hq
+    at: dt.datetime
+
+
+class RevenueLedger:
+    """Sales and refunds split by `rules`, one row per party and posting; append-only."""
+
+    def __init__(self, rules: SharingRules | None = None) -> None:
+        self.rules = rules or SharingRules()
+        i64 = np.dtype(np.int64)
+        self.entries = Columns({"at": (i64, 0), "order": (i64, 0), "party": (i64, 0),
+                                "role": (np.dtype(np.int8), 0), "kind": (np.dtype(np.int8), 0),
+                                "cents": (i64, 0)}, capacity=4096)  # fmt: skip
+        self.orders: list[str] = []
+        self.parties: list[str] = []
+        self._party_index: dict[str, int] = {}
+        self._order_index: dict[str, int] = {}
+        self._sales: dict[str, _Sale] = {}
+        self._refunds: dict[str, tuple[str, int]] = {}  # refund key -> (order, cents)
+        self._refunded: dict[str, int] = {}
+
+    # --- posting ---------------------------------------------------------------------------
+    def post_sale(self, order_key: str, amount_cents: int, at: dt.datetime, origin: str | None,
+                  fulfilling: str, guide: str | None) -> tuple[Share, ...]:  # fmt: skip
+        """Split a sale; the same order posted again with the same figures is one posting,
+        with other figures a Conflict."""
+        _cents(amount_cents, "amount_cents")
+        parties = (origin or HQ, fulfilling, guide or HQ, HQ)
+        existing = self._sales.get(order_key)
+        if existing is not None:
+            if (existing.amount, existing.parties) == (amount_cents, parties):
+                return self.shares(order_key)
+            raise Conflict(f"order {order_key!r} was posted with other figures")
+        shares = split_amounts(np.array([amount_cents]), np.array([origin is not None]),
+                               np.array([guide is not None]), self.rules)[0]  # fmt: skip
+        self._sales[order_key] = _Sale(amount_cents, parties, at)
+        self._write(order_key, parties, shares, at, 0)
+        return self.shares(order_key)
+
+    def post_sales(self, order_keys: list[str], amounts: np.ndarray, at: dt.datetime,
+                   origins: list[str | None], fulfilling: list[str],
+                   guides: list[str | None]) -> None:  # fmt: skip
+        """Many new sales at once (no replays), split exactly as `post_sale` would."""
+        amounts = np.asarray(amounts, np.int64)
+        if (amounts < 0).any():
+            raise InvalidInput(f"amounts[{int(np.flatnonzero(amounts < 0)[0])}]", "must be >= 0")
+        if len(set(order_keys)) < len(order_keys) or any(k in self._sales for k in order_keys):
+            raise Conflict("post_sales takes new order keys only, each once")
+        has_origin = np.array([o is not None for o in origins])
+        has_guide = np.array([g is not None for g in guides])
+        shares = split_amounts(amounts, has_origin, has_guide, self.rules)
+        parties = [
+            (o or HQ, f, g or HQ, HQ) for o, f, g in zip(origins, fulfilling, guides, strict=True)
+        ]
+        for key, amount, who in zip(order_keys, amounts.tolist(), parties, strict=True):
+            self._sales[key] = _Sale(amount, who, at)
+        n = len(order_keys)
+        orders = np.repeat([self._order(k) for k in order_keys], 4)
+        party = np.array([self._party(p) for who in parties for p in who], np.int64)
+        self.entries.extend(at=np.full(4 * n, microseconds(at)), order=orders, party=party,
+                            role=np.tile(np.arange(4), n), kind=np.zeros(4 * n),
+                            cents=shares.ravel())  # fmt: skip
+
+    def post_refund(self, order_key: str, refund_key: str, amount_cents: int,
+                    at: dt.datetime) -> tuple[Share, ...]:  # fmt: skip
+        """Give back part of a sale; what each party returns is the change in its share of
+        everything refunded so far. Idempotent under `refund_key`."""
+        _cents(amount_cents, "amount_cents")
+        sale = self._sales.get(order_key)
+        if sale is None:
+            raise NotFound("sale", order_key)
+        existing = self._refunds.get(refund_key)
+        if existing is not None:
+            if existing == (order_key, amount_cents):
+                return ()
+            raise Conflict(f"refund {refund_key!r} was posted with other figures")
+        before = self._refunded.get(order_key, 0)
+        if before + amount_cents > sale.amount:
+            raise InvalidInput("amount_cents", f"{amount_cents} refunded, {sale.amount - before} "
+                               f"of order {order_key!r} left to refund")  # fmt: skip
+        has_origin = np.array([sale.parties[0] != HQ]), np.array([sale.parties[2] != HQ])
+        old, new = split_amounts(np.array([before, before + amount_cents]), *has_origin, self.rules)
+        self._refunds[refund_key] = (order_key, amount_cents)
+        self._refunded[order_key] = before + amount_cents
+        self._write(order_key, sale.parties, old - new, at, 1)
+        return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
+
+    def _write(self, order_key, parties, cents, at, kind) -> None:
+        order = self._order(order_key)
+        for role, (party, amount) in enumerate(zip(parties, cents.tolist(), strict=True)):
+            self.entries.append(at=microseconds(at), order=order, party=self._party(party),
+                                role=role, kind=kind, cents=amount)  # fmt: skip
+
+    def _order(self, key: str) -> int:
+        if key not in self._order_index:
+            self._order_index[key] = len(self.orders)
+            self.orders.append(key)
+        return self._order_index[key]
+
+    def _party(self, name: str) -> int:
+        if name not in self._party_index:
+            self._party_index[name] = len(self.parties)
+            self.parties.append(name)
+        return self._party_index[name]
+
+    # --- reading ---------------------------------------------------------------------------
+    def shares(self, order_key: str) -> tuple[Share, ...]:
+        """The order's sale split, as posted."""
+        sale = self._sales.get(order_key)
+        if sale is None:
+            raise NotFound("sale", order_key)
+        cents = split_amounts(np.array([sale.amount]), np.array([sale.parties[0] != HQ]),
+                              np.array([sale.parties[2] != HQ]), self.rules)[0]  # fmt: skip
+        return self._rows(order_key, sale.parties, cents)
+
+    @staticmethod
+    def _rows(order_key, parties, cents) -> tuple[Share, ...]:
+        kinds = ("store", "store", "guide", "hq")
+        return tuple(
+            Share("hq" if party == HQ else kinds[role], party, ROLES[role], int(c))
+            for role, (party, c) in enumerate(zip(parties, cents, strict=True))
+        )
+
+    def frame(self) -> pd.DataFrame:
+        """Every posting: at, order, party, party_kind, role, kind (sale|refund), cents."""
+        e = self.entries.arrays()
+        party = np.array(self.parties, dtype=object)[e["party"]] if self.parties else []
+        role = pd.Categorical.from_codes(e["role"], ROLES)
+        kind_of_role = np.array(["store", "store", "guide", "hq"], dtype=object)[e["role"]]
+        return pd.DataFrame({
+            "at": pd.to_datetime(e["at"], unit="us"),
+            "order": np.array(self.orders, dtype=object)[e["order"]] if self.orders else [],
+            "party": party,
+            "party_kind": np.where(np.asarray(party) == HQ, "hq", kind_of_role),
+            "role": role,
+            "kind": pd.Categorical.from_codes(e["kind"], KINDS),
+            "cents": e["cents"],
+        })  # fmt: skip
+
+    def statement(self, party: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """One party's postings within [start, end)."""
+        frame = self.frame()
+        return frame[(frame["party"] == party) & (frame["at"] >= start) & (frame["at"] < end)]
+
+    def statements(self, party_kind: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Per party of `party_kind` (store, guide, hq) within [start, end): sales share,
+        refunds, net in cents, and the number of orders."""
+        frame = self.frame()
+        frame = frame[
+            (frame["party_kind"] == party_kind) & (frame["at"] >= start) & (frame["at"] < end)
+        ]
+        signed = frame.assign(
+            sales=frame["cents"].where(frame["kind"] == "sale", 0),
+            refunds=frame["cents"].where(frame["kind"] == "refund", 0),
+        )
+        table = signed.groupby("party").agg(
+            sales_cents=("sales", "sum"),
+            refunds_cents=("refunds", "sum"),
+            orders=("order", "nunique"),
+        )
+        table["net_cents"] = table["sales_cents"] + table["refunds_cents"]
+        return table
+
+    def unbalanced(self) -> list[str]:
+        """Orders whose postings do not sum to what was sold minus what was refunded (none,
+        unless the ledger is broken)."""
+        e = self.entries.arrays()
+        posted = np.bincount(e["order"], weights=e["cents"], minlength=len(self.orders))
+        return [
+            key
+            for i, key in enumerate(self.orders)
+            if int(posted[i]) != self._sales[key].amount - self._refunded.get(key, 0)
+        ]
+
+
+def _cents(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise InvalidInput(field, f"whole cents >= 0, got {value!r}")
+    return int(value)
