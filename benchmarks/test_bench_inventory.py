@@ -12,7 +12,6 @@ from retail.inventory import (
     Location,
     LocationKind,
     Order,
-    OrderLine,
     SourcingRules,
 )
 from retail.inventory.batch import OrderBatch
@@ -74,9 +73,26 @@ def test_bench_allocate_one_at_a_time(benchmark, throughput, strategy):
     def allocate_each(orders: list[Order]) -> int:
         return sum(center.allocate(order, T).fulfilled for order in orders)
 
-    fulfilled = benchmark.pedantic(allocate_each, setup=setup, rounds=5, iterations=1)
+    fulfilled = benchmark.pedantic(
+        allocate_each, setup=setup, rounds=5, iterations=1, warmup_rounds=1
+    )
     assert fulfilled == SINGLE
     throughput(benchmark, f"allocations_single_{strategy}", SINGLE)
+
+
+@pytest.mark.parametrize("strategy", ["priority", "distance", "fewest_splits", "lowest_cost"])
+def test_bench_decide_one_at_a_time(benchmark, throughput, strategy):
+    """The source-selection decision alone (what `allocate` does before it reserves)."""
+    center = stocked_center(strategy)
+    batch = order_batch(SINGLE, "d", seed=5)
+    orders = [batch.order(i) for i in range(SINGLE)]
+    decide = center._allocator.decide
+
+    def decide_each() -> int:
+        return sum(int(decide(order).take.any()) for order in orders)
+
+    assert benchmark.pedantic(decide_each, rounds=5, iterations=1) == SINGLE
+    throughput(benchmark, f"decisions_single_{strategy}", SINGLE)
 
 
 @pytest.mark.parametrize("strategy", ["priority", "distance", "fewest_splits", "lowest_cost"])
@@ -88,7 +104,7 @@ def test_bench_allocate_batch(benchmark, throughput, strategy):
         return (order_batch(BATCH, f"b{next(rounds)}-", seed=100 + next(rounds)),), {}
 
     result = benchmark.pedantic(lambda batch: center.allocate_many(batch, T), setup=setup,
-                                rounds=3, iterations=1)  # fmt: skip
+                                rounds=3, iterations=1, warmup_rounds=1)  # fmt: skip
     assert result.fulfilled.all()
     assert center.conservation()["balanced"].all()
     throughput(benchmark, f"allocations_batch_{strategy}", BATCH)

@@ -303,14 +303,11 @@ class InventoryCenter:
     def _decided_alone(self, batch: OrderBatch) -> np.ndarray:
         """Orders the array path leaves to `_allocate`: pickups and keys seen before (a replay
         or a Conflict)."""
-        alone = np.zeros(len(batch), bool)
+        keys = batch.keys
+        alone = pd.Index(keys).duplicated()  # a repeat within the batch: a replay or Conflict
+        alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
         if batch.pickup_store is not None:
             alone |= np.array([p is not None for p in batch.pickup_store])
-        seen: set[str] = set()
-        for i, key in enumerate(batch.keys):
-            if key in seen or key in self._allocations:
-                alone[i] = True
-            seen.add(key)
         return alone
 
     def _hold_whole_orders(self, batch, rows, bounds, first, decided, at, ttl) -> int:
