@@ -210,12 +210,26 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     covering = np.take_along_axis(covers, rank, axis=1)
     first = np.take_along_axis(rank, covering.argmax(axis=1)[:, None], axis=1)[:, 0]
     best = np.where(covering.any(axis=1), first, -1)
-    # Units the earlier orders of the chunk take from each order's cells, were they accepted.
-    seen = np.where(wanted, available - _taken_before(r, need, best, len(columns)), 0)
-    seen_gives = np.minimum(seen, need3).sum(axis=1)
-    seen_covers = (seen >= need3).all(axis=1) & eligible
-    changed = (best < 0) | (seen_covers != covers).any(axis=1)
-    changed |= ((seen_gives > 0) != (gives > 0)).any(axis=1)
+    shipping = (need > 0) & (best >= 0)[:, None]
+    cell = (
+        inverse.reshape(r.shape)[shipping] * len(columns)
+        + np.broadcast_to(best[:, None], r.shape)[shipping]
+    )
+    chunk_takes = np.bincount(cell, weights=need[shipping], minlength=len(skus) * len(columns))
+    after_all = (
+        available
+        - chunk_takes.reshape(len(skus), len(columns)).astype(np.int64)[inverse.reshape(r.shape)]
+    )
+    if (np.minimum(after_all, need3) == np.minimum(available, need3))[wanted].all():
+        # Even after every order of the chunk took its units, each still sees what it saw:
+        # no choice and no explanation can change.
+        seen_gives, seen_covers, changed = gives, covers, best < 0
+    else:  # exactly what the earlier orders, were they accepted, take from each order's cells
+        seen = np.where(wanted, available - _taken_before(r, need, best, len(columns)), 0)
+        seen_gives = np.minimum(seen, need3).sum(axis=1)
+        seen_covers = (seen >= need3).all(axis=1) & eligible
+        changed = (best < 0) | (seen_covers != covers).any(axis=1)
+        changed |= ((seen_gives > 0) != (gives > 0)).any(axis=1)
     accepted = int(changed.argmax()) if changed.any() else len(items)
     return {"accepted": accepted, "best": best[:accepted], "distance": distance[:accepted],
             "gives": seen_gives[:accepted], "cost": cost[:accepted],

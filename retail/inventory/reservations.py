@@ -245,6 +245,17 @@ class ReservationBook:
             self._close(settle, microseconds(at), to)
         return outcome
 
+    def open_many(self, keys: list[str], rows: np.ndarray, columns: np.ndarray,
+                  quantity: np.ndarray, count: np.ndarray, channel: SalesChannel,
+                  at: dt.datetime, ttl: dt.timedelta | None) -> None:  # fmt: skip
+        """New reservations keys[i] of the next count[i] lines each, whose keys are unused
+        and whose units the caller (the allocator, under the center's lock) has checked."""
+        now = microseconds(at)
+        expires = NEVER if ttl is None else now + ttl // MICROSECOND
+        bounds = np.r_[0, np.cumsum(count)]
+        self._open_many(keys, rows, columns, quantity, bounds, np.arange(len(keys)), channel,
+                        now, expires)  # fmt: skip
+
     def _fits(self, rows, columns, quantity, bounds, items, channel) -> bool:
         lines = _lines_of(bounds, items)
         r, c = rows[lines], columns[lines]
