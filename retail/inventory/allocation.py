@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from retail.errors import InvalidInput
 from retail.inventory.geo import Sites, great_circle_km
 from retail.inventory.reservations import quantity_of
-from retail.inventory.sourcing import SourcingRules, choose
+from retail.inventory.sourcing import SourcingRules, Strategy, choose
 from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.types import LocationKind, SalesChannel
 
@@ -103,8 +104,7 @@ class Allocation:
         return len(self.shipments)
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
     rows: np.ndarray  # the order's SKUs (pool rows), line by line
     columns: np.ndarray  # candidate locations (pool columns)
     take: np.ndarray  # units each candidate ships, per line of the order
@@ -159,19 +159,25 @@ class Allocator:
         self.delivery_share = np.where(
             self.is_store[self.delivery_columns], rules.store_share_bp, 0
         )
+        # Where every delivery location shares all its stock online, what is available there
+        # is simply on hand minus reserved (see StockPool.available_cells).
+        shares = pool.share_bp[SalesChannel.ONLINE, self.delivery_columns]
+        self.online_shares_all = bool((shares == BASIS).all())
 
     def decide(self, order: Order) -> Decision:
         """Where the order's units come from; changes nothing."""
         pool, rules = self.pool, self.rules
-        rows = np.array([pool.sku_row(line.sku) for line in order.lines])
-        need = np.array([line.quantity for line in order.lines], np.int64)
-        prices = np.array([line.unit_price_cents for line in order.lines], np.int64)
+        skus, quantities, prices = zip(*((line.sku, line.quantity, line.unit_price_cents)
+                                         for line in order.lines), strict=True)  # fmt: skip
+        rows = np.array([pool.sku_row(sku) for sku in skus])
+        need = np.array(quantities, np.int64)
         if order.pickup_store is not None:
             columns = np.array([pool.location_column(order.pickup_store)])
             distance = great_circle_km(order.lat, order.lon, self.lat[columns], self.lon[columns])
             priority, names = self.priority[columns], self.names[columns]
             handling = self.handling[columns]
             share = np.where(self.is_store[columns], rules.store_share_bp, 0)
+            available = pool.available_cells(rows[None, :], columns[:, None], SalesChannel.ONLINE)
         else:
             columns, distance = (
                 self.delivery_columns,
@@ -179,16 +185,33 @@ class Allocator:
             )
             priority, names = self.delivery_priority, self.delivery_names
             handling, share = self.delivery_handling, self.delivery_share
-        available = pool.available_cells(rows[None, :], columns[:, None], SalesChannel.ONLINE)
+            if self.online_shares_all:
+                cells = rows[None, :] * pool.q["on_hand"].shape[1] + columns[:, None]
+                free = pool.q["on_hand"].ravel().take(cells) - pool.reserved_total.ravel().take(
+                    cells
+                )
+                available = np.maximum(free, 0)
+            else:
+                available = pool.available_cells(
+                    rows[None, :], columns[:, None], SalesChannel.ONLINE
+                )
         eligible = None
         if rules.max_distance_km is not None and order.pickup_store is None:
             eligible = distance <= rules.max_distance_km
             available = available * eligible[:, None]
-        unit_cost = handling[:, None] + prices[None, :] * share[:, None] // BASIS
+        # Cost of shipping the whole order from each candidate: parcel, handling per unit, and
+        # the store's revenue share (rounded down per unit, as the ledger's rates are).
+        store_cut = sum(
+            q * (p * rules.store_share_bp // BASIS) for q, p in zip(quantities, prices, strict=True)
+        )
         parcel = (rules.parcel_cents + np.rint(rules.parcel_cents_per_km * distance)).astype(
             np.int64
         )
-        order_cost = parcel + unit_cost @ need
+        order_cost = parcel + handling * int(need.sum()) + (share > 0) * store_cut
+        unit_cost = None
+        if rules.strategy is Strategy.LOWEST_COST:  # the greedy split prices units one by one
+            price = np.array(prices, np.int64)
+            unit_cost = handling[:, None] + price[None, :] * share[:, None] // BASIS
         if order.pickup_store is not None:
             take = np.minimum(available, need)
             strategy, reason = "pickup", f"pickup at {order.pickup_store}: only that store serves"

@@ -340,12 +340,10 @@ class InventoryCenter:
         checked(order)
         self.book.expire(at)
         decision = self._allocator.decide(order)
-        take_by_candidate = decision.take.tolist()
         shipped = [0] * len(order.lines)
         shipments = []
-        for i, take in enumerate(take_by_candidate):
-            if not any(take):
-                continue
+        for i in np.flatnonzero(decision.take.any(axis=1)).tolist():
+            take = decision.take[i].tolist()
             column = int(decision.columns[i])
             location = self.pool.locations[column].id
             lines = tuple((line.sku, q) for line, q in zip(order.lines, take, strict=True) if q)

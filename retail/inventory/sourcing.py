@@ -65,13 +65,14 @@ def choose(
     distance_km: np.ndarray,
     priority: np.ndarray,
     parcel_cost: np.ndarray,
-    unit_cost: np.ndarray,
+    unit_cost: np.ndarray | None,
     names: np.ndarray,
     order_cost: np.ndarray | None = None,
 ) -> Choice:
     """Decide for one order. `need` per line; `available`, `unit_cost` candidates x lines;
     `distance_km`, `priority`, `parcel_cost` (and, if known, `order_cost`: everything from one
-    candidate) per candidate; ties go to the earlier candidate."""
+    candidate) per candidate; ties go to the earlier candidate. `unit_cost` may be None when
+    `order_cost` is given and the strategy is not lowest_cost."""
     n = len(distance_km)
     covers = (available >= need).all(axis=1)
     if order_cost is None:
