@@ -72,16 +72,14 @@ class Candidates:
         return f"Candidates({list(self.names[self.shown])})"
 
 
-@dataclass(frozen=True)
-class Shipment:
+class Shipment(NamedTuple):  # tuples: built for every parcel of every order, cheaply
     location: str
     lines: tuple[tuple[str, int], ...]  # (sku, quantity)
     reservation: str  # key of the reservation holding its units
     distance_km: float
 
 
-@dataclass(frozen=True)
-class Allocation:
+class Allocation(NamedTuple):
     order: Order
     strategy: str  # a Strategy value, or "pickup"
     shipments: tuple[Shipment, ...]
