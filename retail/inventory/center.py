@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from retail.errors import Conflict, InvalidInput
-from retail.inventory.allocation import Allocation, Allocator, Order, Shipment, checked
+from retail.inventory.allocation import (
+    Allocation,
+    Allocator,
+    Candidates,
+    Order,
+    OrderLine,
+    Shipment,
+    checked,
+)
 from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
 from retail.inventory.reservations import (
     COMMITTED,
@@ -43,8 +51,8 @@ class InventoryCenter:
         self.rules = sourcing or SourcingRules()
         self.reservation_ttl = reservation_ttl
         self._allocator = Allocator(self.pool, self.rules)
-        # order key -> its Allocation, or the AllocationBatch that holds it
-        self._allocations: dict[str, Allocation | AllocationBatch] = {}
+        # order key -> the AllocationBatch that holds it, or a kept allocation (see `_keep`)
+        self._allocations: dict[str, tuple | AllocationBatch] = {}
         self._lock = threading.Lock()
 
     @property
@@ -333,6 +341,8 @@ class InventoryCenter:
         previous = self._allocations.get(order.key)
         if isinstance(previous, AllocationBatch):  # explained on demand
             previous = previous.find(order.key)
+        elif previous is not None:
+            previous = self._recall(previous)
         if previous is not None:
             if previous.order == order:
                 return previous
@@ -373,8 +383,47 @@ class InventoryCenter:
             decision.skipped,
             decision.reason,
         )
-        self._allocations[order.key] = allocation
+        self._allocations[order.key] = self._keep(allocation, decision)
         return allocation
+
+    @staticmethod
+    def _keep(allocation: Allocation, decision) -> tuple:
+        """The allocation as plain tuples of numbers and strings, and numeric arrays: a center
+        keeps every allocation for replays, and such records cost the garbage collector
+        nothing (it untracks them), where objects would be walked at every full collection."""
+        order = allocation.order
+        lines = tuple((line.sku, line.quantity, line.unit_price_cents) for line in order.lines)
+        c = allocation.candidates
+        return (
+            (order.key, lines, order.lat, order.lon, order.pickup_store),
+            allocation.strategy,
+            tuple(
+                (s.location, s.lines, s.reservation, s.distance_km) for s in allocation.shipments
+            ),
+            allocation.backordered,
+            (
+                decision.columns,
+                c.distance_km,
+                c.units_available,
+                c.units_needed,
+                c.order_cost_cents,
+                c.shown,
+            ),
+            allocation.skipped,
+            allocation.reason,
+        )
+
+    def _recall(self, kept: tuple) -> Allocation:
+        (key, lines, lat, lon, pickup), strategy, shipments, backordered, arrays, skipped, why = (
+            kept
+        )
+        order = Order(key, tuple(OrderLine(*line) for line in lines), lat, lon, pickup)
+        columns, distance, units, needed, cost, shown = arrays
+        candidates = Candidates(
+            self._allocator.names[columns], distance, units, needed, cost, shown
+        )
+        return Allocation(order, strategy, tuple(Shipment(*s) for s in shipments), backordered,
+                          candidates, skipped, why)  # fmt: skip
 
     # --- queries -----------------------------------------------------------------------------
     def position(self, sku: str, location: str) -> StockPosition:

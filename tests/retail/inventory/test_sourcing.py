@@ -123,7 +123,7 @@ def test_the_center_reserves_what_it_chose_and_explains_why():
     )
     assert considered["F-Minhang"].covers_order  # half of 4 coats and 1 of 3 scarves is shared
     assert center.position("coat", "S-Pudong").reserved == 2
-    assert center.allocate(order("o1", ("coat", 2), ("scarf", 1)), T) is allocation
+    assert center.allocate(order("o1", ("coat", 2), ("scarf", 1)), T) == allocation
     with pytest.raises(Conflict):
         center.allocate(order("o1", ("coat", 3)), T)
 
