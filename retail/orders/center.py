@@ -134,8 +134,7 @@ class OrderCenter:
             self._check(record, "deliver")
             if record.type in MOVES_GOODS and self.inventory is not None:
                 self.inventory.arrive_many(_units(record.spec), record.spec.destination, at)
-            record.fulfilled_at = at
-            self._post_sales(record, at)
+            self._fulfil(record, at)
             return self._move(record, "deliver", at)
 
     def pick_up(self, key: str, at: dt.datetime) -> OrderRecord:
@@ -146,8 +145,7 @@ class OrderCenter:
             if record.spec.pickup_store is None:
                 raise IllegalTransition("order", key, record.state.value, "pick_up (not a pickup)")
             self._hand_over(record, at)
-            record.fulfilled_at = at
-            self._post_sales(record, at)
+            self._fulfil(record, at)
             return self._move(record, "pick_up", at)
 
     def complete(self, key: str, at: dt.datetime) -> OrderRecord:
@@ -161,8 +159,7 @@ class OrderCenter:
                 if self.inventory is not None:
                     self.inventory.sell_many(_units(spec), spec.store, at)
                 record.sold = [line.quantity for line in spec.lines]
-                record.fulfilled_at = at
-                self._post_sales(record, at)
+                self._fulfil(record, at)
             elif record.type is OrderType.STORE_RETURN:
                 self._take_back(record, at)
             return self._move(record, "complete", at)
@@ -268,8 +265,10 @@ class OrderCenter:
             for sku, quantity in lines:
                 record.sold[_line_index(record, sku)] += quantity
 
-    def _post_sales(self, record: OrderRecord, at: dt.datetime) -> None:
-        """Revenue to the ledger: one posting per parcel (its fulfilling location)."""
+    def _fulfil(self, record: OrderRecord, at: dt.datetime) -> None:
+        """The goods reached the customer (or the receiving location): on-time is judged
+        here, and a sale's revenue goes to the ledger, one posting per parcel."""
+        record.fulfilled_at = at
         if self.ledger is None or record.type not in (OrderType.ONLINE, OrderType.STORE_SALE):
             return
         spec = record.spec
