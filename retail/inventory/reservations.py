@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from retail.clock import EPOCH, MICROSECOND, microseconds
 from retail.columns import Columns
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.inventory.stock import StockPool
@@ -38,8 +39,6 @@ STATES = tuple(HoldState)  # code -> state, in the order of the enum
 HELD, COMMITTED, RELEASED, EXPIRED = range(4)
 ACTIONS = ("reserve", "commit", "release", "expire")
 NEVER = np.iinfo(np.int64).max
-EPOCH = dt.datetime(1970, 1, 1)
-MICROSECOND = dt.timedelta(microseconds=1)
 
 
 def quantity_of(value: object, field: str) -> int:
@@ -50,10 +49,6 @@ def quantity_of(value: object, field: str) -> int:
     if quantity <= 0:
         raise InvalidInput(field, f"must be positive, got {quantity}")
     return quantity
-
-
-def microseconds(at: dt.datetime) -> int:
-    return (at - EPOCH) // MICROSECOND
 
 
 class ReservationBook:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from retail.membership.state import NEVER, SECONDS_PER_DAY, State
+from retail.clock import SECONDS_PER_DAY
+from retail.membership.state import NEVER, State
 from retail.membership.types import LifecycleRules, Stage
 
 

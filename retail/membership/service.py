@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from retail.clock import seconds, seconds_array
 from retail.errors import Conflict, InvalidInput, NotFound
 from retail.membership import lifecycle, merge, points, rfm, tasks
 from retail.membership.phone import mask_mobile, normalise_mobile
 from retail.membership.privacy import AuditLog, PhoneHasher
-from retail.membership.state import BRAND, NEVER, State, seconds, seconds_array
+from retail.membership.state import BRAND, NEVER, State
 from retail.membership.types import Channel, MembershipConfig, Stage, TaskOutcome
 
 IDENTIFIERS = ("openid", "unionid", "mini_program", "card")

@@ -7,8 +7,6 @@ maps are dicts. Times are int64 seconds since the epoch (naive chain-local time)
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from retail.columns import Columns
@@ -16,7 +14,6 @@ from retail.columns import Columns
 i1, i2, i4, i8, u8 = np.int8, np.int16, np.int32, np.int64, np.uint64
 NEVER = -1
 BRAND = -1  # staff code of "the brand": no guide owns or is credited
-SECONDS_PER_DAY = 86_400
 
 MEMBER_COLUMNS = {
     "stage": (i1, 0),
@@ -61,17 +58,6 @@ TASK_COLUMNS = {
     "outcome": (i1, 0),
     "done_s": (i8, NEVER),
 }
-
-
-def seconds(at: dt.datetime) -> int:
-    """Seconds since the epoch of a naive local datetime (the chain's clock, no zone)."""
-    if not isinstance(at, dt.datetime):
-        raise TypeError(f"expected a datetime, got {type(at).__name__}")
-    return int(np.datetime64(at, "s").astype(np.int64))
-
-
-def seconds_array(at) -> np.ndarray:
-    return np.asarray(at, dtype="datetime64[s]").astype(np.int64)
 
 
 class State:

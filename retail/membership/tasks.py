@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retail.clock import SECONDS_PER_DAY
 from retail.errors import IllegalTransition, InvalidInput, NotFound
-from retail.membership.state import BRAND, NEVER, SECONDS_PER_DAY, State
+from retail.membership.state import BRAND, NEVER, State
 from retail.membership.types import Stage, TaskKind, TaskOutcome
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retail.clock import microseconds
 from retail.columns import Columns
 from retail.errors import Conflict, InvalidInput, NotFound
-from retail.inventory.reservations import microseconds
 
 BASIS = 10_000
 ROLES = ("origin", "fulfil", "guide", "hq")
