@@ -24,6 +24,11 @@ class Columns:
         """The live column (a view: do not keep it across appends, which may reallocate)."""
         return self._data[name][: self.size]
 
+    def buffers(self) -> dict[str, np.ndarray]:
+        """The whole storage, capacity included, for hot single-row paths: valid only until
+        the next growth (`append`, `extend`, `grow`)."""
+        return self._data
+
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: array[: self.size] for name, array in self._data.items()}
 

@@ -4,6 +4,7 @@ profile and tags, RFM and guide tasks. Imports nothing of the simulator; time is
 from retail.membership.phone import mask_mobile, normalise_mobile
 from retail.membership.rfm import rfm_table
 from retail.membership.service import Membership
+from retail.membership.snapshot import SEGMENT_NAMES, MemberSnapshot
 from retail.membership.types import (
     Channel,
     LifecycleRules,
@@ -15,8 +16,10 @@ from retail.membership.types import (
 )
 
 __all__ = [
+    "SEGMENT_NAMES",
     "Channel",
     "LifecycleRules",
+    "MemberSnapshot",
     "Membership",
     "MembershipConfig",
     "PointsRules",

@@ -15,9 +15,10 @@ import pandas as pd
 
 from retail.clock import seconds, seconds_array
 from retail.errors import Conflict, InvalidInput, NotFound
-from retail.membership import lifecycle, merge, points, rfm, tasks
+from retail.membership import lifecycle, merge, points, rfm, snapshot, tasks
 from retail.membership.phone import mask_mobile, normalise_mobile
 from retail.membership.privacy import AuditLog, PhoneHasher
+from retail.membership.snapshot import MemberSnapshot
 from retail.membership.state import BRAND, NEVER, State
 from retail.membership.types import Channel, MembershipConfig, Stage, TaskOutcome
 
@@ -445,6 +446,13 @@ class Membership:
 
     def rfm(self, as_of: dt.datetime, window_days: int = 365) -> pd.DataFrame:
         return rfm.rfm_table(self.purchases_frame(), as_of, window_days)
+
+    def snapshot(self, as_of: dt.datetime, window_days: int = 365) -> MemberSnapshot:
+        """What marketing may know of every live member at `as_of` (no personal data)."""
+        segments = np.full(self.state.members.size, -1, np.int8)
+        table = self.rfm(as_of, window_days)
+        segments[table.index.to_numpy()] = table["segment"].cat.codes.to_numpy()
+        return snapshot.take(self.state, as_of, segments)
 
     def leave(self, staff: str, at: dt.datetime) -> int:
         """A guide leaves: her members and her credit go to the brand; their history stays.

@@ -1,0 +1,164 @@
+"""Coupons: issued to a member, redeemed exactly once against an order, or expired.
+
+A coupon's id is its row. Its cost to the chain is known at redemption (the discount given,
+the gift's cost, or the points' cost), in integer cents; until then the offer's
+`liability_cents` is what it could cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from retail.clock import SECONDS_PER_DAY, seconds
+from retail.columns import Columns
+from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.marketing.types import Offer, OfferKind
+
+
+class CouponState(enum.IntEnum):
+    ISSUED = 0
+    REDEEMED = 1
+    EXPIRED = 2
+
+
+@dataclass(frozen=True)
+class Redemption:
+    coupon: int
+    order_key: str
+    discount_cents: int  # off the basket
+    points: int  # bonus points to credit
+    cost_cents: int  # what the chain pays: discount, gift or points
+
+
+COUPON_COLUMNS = {
+    "member": (np.int64, -1),
+    "campaign": (np.int32, -1),
+    "offer": (np.int16, 0),
+    "issued_s": (np.int64, 0),
+    "expires_s": (np.int64, 0),
+    "state": (np.int8, CouponState.ISSUED),
+    "redeemed_s": (np.int64, -1),
+    "cost_cents": (np.int64, 0),
+}
+
+
+class CouponBook:
+    """Every coupon ever issued. Redemption is serialised, so also under threads a coupon is
+    redeemed at most once."""
+
+    def __init__(self) -> None:
+        self.coupons = Columns(COUPON_COLUMNS)
+        self.offers: list[Offer] = []
+        self._offer_codes: dict[Offer, int] = {}
+        self.redemptions: dict[int, Redemption] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, member: int, offer: Offer, at: dt.datetime, campaign: int = -1) -> int:
+        return int(self.issue_many(np.array([member]), offer, at, campaign)[0])
+
+    def issue_many(
+        self, members: np.ndarray, offer: Offer, at: dt.datetime, campaign: int = -1
+    ) -> np.ndarray:
+        """One coupon per member, valid for `offer.valid_days` from `at`. Returns their ids."""
+        members = np.asarray(members, np.int64)
+        if len(members) and members.min() < 0:
+            raise InvalidInput("members", "member ids must not be negative")
+        now = seconds(at)
+        with self._lock:
+            rows = self.coupons.extend(
+                member=members,
+                campaign=np.full(len(members), campaign, np.int32),
+                offer=np.full(len(members), self._offer_code(offer), np.int16),
+                issued_s=np.full(len(members), now),
+                expires_s=np.full(len(members), now + offer.valid_days * SECONDS_PER_DAY),
+            )
+        return np.arange(rows.start, rows.stop, dtype=np.int64)
+
+    def redeem(
+        self, coupon: int, order_key: str, basket_cents: int, at: dt.datetime, member: int
+    ) -> Redemption:
+        """Redeem against an order. Asking again for the same order returns the same
+        redemption; any other order is refused (`Conflict`), as are an expired coupon, another
+        member's coupon and a basket below the threshold (nothing changes then)."""
+        if not isinstance(basket_cents, int | np.integer) or basket_cents < 0:
+            raise InvalidInput("basket_cents", f"must be whole cents >= 0, got {basket_cents!r}")
+        with self._lock:
+            c = self.coupons
+            if not 0 <= coupon < c.size:
+                raise NotFound("coupon", coupon)
+            if int(c.member[coupon]) != member:
+                raise InvalidInput("member", f"coupon {coupon} belongs to another member")
+            done = self.redemptions.get(coupon)
+            if done is not None:
+                if done.order_key == order_key:
+                    return done
+                raise Conflict(f"coupon {coupon} was already redeemed for order {done.order_key!r}")
+            now = seconds(at)
+            if c.state[coupon] == CouponState.EXPIRED or now >= c.expires_s[coupon]:
+                c.state[coupon] = CouponState.EXPIRED
+                raise IllegalTransition("coupon", coupon, "expired", "redeem")
+            offer = self.offers[c.offer[coupon]]
+            if basket_cents < offer.threshold_cents:
+                raise InvalidInput(
+                    "basket_cents", f"{basket_cents} is below the threshold {offer.threshold_cents}"
+                )
+            redemption = _redemption(coupon, order_key, basket_cents, offer)
+            c.state[coupon] = CouponState.REDEEMED
+            c.redeemed_s[coupon] = now
+            c.cost_cents[coupon] = redemption.cost_cents
+            self.redemptions[coupon] = redemption
+            return redemption
+
+    def expire(self, at: dt.datetime) -> int:
+        """Coupons past their validity and still unused become expired; returns how many."""
+        c, now = self.coupons, seconds(at)
+        due = (c.state == CouponState.ISSUED) & (c.expires_s <= now)
+        c.state[due] = CouponState.EXPIRED
+        return int(due.sum())
+
+    def liability_cents(self, campaign: int | None = None) -> int:
+        """What the still-usable coupons (of one campaign, or all) could cost at most."""
+        c = self.coupons
+        open_ = c.state == CouponState.ISSUED
+        if campaign is not None:
+            open_ &= c.campaign == campaign
+        per_offer = np.array([o.liability_cents for o in self.offers] or [0], np.int64)
+        return int(per_offer[c.offer[open_]].sum())
+
+    def frame(self) -> pd.DataFrame:
+        c = self.coupons
+        frame = pd.DataFrame(c.arrays())
+        frame["state"] = [CouponState(s).name.lower() for s in c.state]
+        return frame.rename_axis("coupon")
+
+    def forget(self, member: int) -> None:
+        """Erasure: her coupons stay for the campaign's accounts, no longer tied to her."""
+        self.coupons.member[self.coupons.member == member] = -1
+
+    def _offer_code(self, offer: Offer) -> int:
+        if offer not in self._offer_codes:
+            self._offer_codes[offer] = len(self.offers)
+            self.offers.append(offer)
+        return self._offer_codes[offer]
+
+
+def _redemption(coupon: int, order_key: str, basket_cents: int, offer: Offer) -> Redemption:
+    discount = points = cost = 0
+    if offer.kind == OfferKind.AMOUNT_OFF:
+        discount = cost = min(offer.value, basket_cents)
+    elif offer.kind == OfferKind.PERCENT_OFF:
+        discount = basket_cents * offer.value // 100  # whole cents, rounded down
+        if offer.max_discount_cents is not None:
+            discount = min(discount, offer.max_discount_cents)
+        cost = discount
+    elif offer.kind == OfferKind.GIFT:
+        cost = offer.value
+    else:
+        points, cost = offer.value, offer.liability_cents
+    return Redemption(coupon, order_key, int(discount), int(points), int(cost))

@@ -1,0 +1,338 @@
+"""The contact policy engine: may this member be sent this message on this channel now?
+
+Checked for every single send, alone or as a whole campaign at once (the same rules, as
+array operations). Each refusal carries every reason that applied (`Refusal` flags). Limits
+that all apply must all pass, so the strictest wins; WeChat service windows are the one
+exception, being alternatives to each other (any open window with room lets the send through).
+
+State is one row per member id (numpy columns): consent, the three service windows, and the
+send counts of the current calendar day and ISO week per channel and overall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from retail.clock import SECONDS_PER_DAY, seconds
+from retail.columns import Columns
+from retail.errors import InvalidInput
+from retail.marketing.types import ContactRules, Interaction, MessageChannel, Refusal
+
+LONG_AGO = -(2**62)  # a window opened "never" is closed at any time
+WINDOWS = ("message", "click", "payment")
+WINDOW_OF = {
+    Interaction.MESSAGE: 0,
+    Interaction.CLICK: 1,
+    Interaction.FOLLOW: 1,
+    Interaction.SCAN: 1,
+    Interaction.PAYMENT: 2,
+}
+CONSENT_COLUMNS = {  # channels 0: the personalisation choice; opted_out: refused
+    "member": (np.int64, -1),
+    "ts": (np.int64, 0),
+    "channels": (np.uint8, 0),
+    "opted_out": (np.bool_, False),
+}
+SCOPES = len(MessageChannel) + 1  # each channel, then "overall"
+OVERALL = len(MessageChannel)
+UNLIMITED = 1 << 30
+ALL_CHANNELS = (1 << len(MessageChannel)) - 1
+
+
+def _columns() -> dict[str, tuple[np.dtype, object]]:
+    spec: dict[str, tuple[np.dtype, object]] = {
+        "opted_out": (np.uint8, 0),  # one bit per channel
+        "no_personal": (np.bool_, False),
+    }
+    for window in WINDOWS:
+        spec[f"{window}_s"] = (np.int64, LONG_AGO)
+        spec[f"{window}_used"] = (np.int16, 0)
+    for scope in range(SCOPES):
+        spec[f"day{scope}"] = (np.int32, -1)
+        spec[f"day_n{scope}"] = (np.uint8, 0)
+        spec[f"week{scope}"] = (np.int32, -1)
+        spec[f"week_n{scope}"] = (np.uint8, 0)
+    return spec
+
+
+_CHANNEL_FLAGS = (Refusal.CHANNEL_DAY_CAP, Refusal.CHANNEL_WEEK_CAP)
+_OVERALL_FLAGS = (Refusal.DAY_CAP, Refusal.WEEK_CAP)
+
+
+def _week(day):
+    return (day + 3) // 7  # 1970-01-01 was a Thursday; ISO weeks start on Monday
+
+
+class ContactPolicy:
+    """Consent, service windows and frequency caps for every member. Not thread-safe."""
+
+    def __init__(self, rules: ContactRules | None = None) -> None:
+        self.rules = rules or ContactRules()
+        w = self.rules.windows
+        self._windows = [  # (opened-at column, sends-used column, length s, sends or None)
+            (f"{name}_s", f"{name}_used", *limits)
+            for name, limits in zip(
+                WINDOWS, (w.after_message, w.after_click, w.after_payment), strict=True
+            )
+        ]
+        self._limits = []  # per scope: (per_day, per_week), UNLIMITED for no cap
+        for scope in range(SCOPES):
+            cap = self.rules.overall if scope == OVERALL else self.rules.caps.get(scope)
+            day = cap.per_day if cap and cap.per_day is not None else UNLIMITED
+            week = cap.per_week if cap and cap.per_week is not None else UNLIMITED
+            self._limits.append((day, week))
+        self._keys = [((f"day{s}", f"day_n{s}"), (f"week{s}", f"week_n{s}")) for s in range(SCOPES)]
+        self._quiet_bits = sum(1 << c for c in self.rules.quiet_channels)
+        self._quiet = (_second_of_day(self.rules.quiet_start), _second_of_day(self.rules.quiet_end))
+        self.state = Columns(_columns())
+        self._a = self.state.buffers()
+        self.consents = Columns(CONSENT_COLUMNS)
+
+    # --- one member ---------------------------------------------------------------------
+    def check(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
+        """The reasons this send would be refused now; `Refusal(0)` (falsy) if it may go."""
+        return Refusal(self._check(self._row(member), int(channel), seconds(at)))
+
+    def send(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
+        """Check and, if allowed, count the send against every limit. Returns the check."""
+        row, now = self._row(member), seconds(at)
+        reasons = self._check(row, int(channel), now)
+        if not reasons:
+            self._count(row, int(channel), now)
+        return Refusal(reasons)
+
+    def remaining(self, member: int, channel: MessageChannel, at: dt.datetime) -> int | None:
+        """How many more sends the limits allow now, the strictest limit deciding (None: no
+        limit applies). Consent and quiet hours are not counted: see `check`."""
+        row, c, now = self._row(member), int(channel), seconds(at)
+        room = min(self._left(row, scope, now) for scope in (c, OVERALL))
+        if c == MessageChannel.WECHAT_SERVICE:
+            window_room = 0
+            for opened_key, used_key, length, sends in self._windows:
+                if 0 <= now - self._a[opened_key].item(row) < length:
+                    left = UNLIMITED if sends is None else sends - self._a[used_key].item(row)
+                    window_room = min(UNLIMITED, window_room + max(left, 0))
+            room = min(room, window_room)
+        return None if room >= UNLIMITED else max(room, 0)
+
+    def interact(self, member: int, kind: Interaction, at: dt.datetime) -> None:
+        """She wrote, clicked, followed, scanned or paid: a fresh service window opens."""
+        row, window = self._row(member), WINDOWS[WINDOW_OF[Interaction(kind)]]
+        self._a[f"{window}_s"][row] = seconds(at)
+        self._a[f"{window}_used"][row] = 0
+
+    def opt_out(self, member: int, at: dt.datetime, channel: MessageChannel | None = None) -> None:
+        """Honoured at once, for one channel or (None) all of them."""
+        self._consent(member, at, channel, opted_out=True)
+
+    def opt_in(self, member: int, at: dt.datetime, channel: MessageChannel | None = None) -> None:
+        self._consent(member, at, channel, opted_out=False)
+
+    def refuse_personalisation(self, member: int, at: dt.datetime, refused: bool = True) -> None:
+        """PIPL art. 24: from now on she gets the non-personalised version of every push."""
+        row = self._row(member)
+        self._a["no_personal"][row] = refused
+        self.consents.append(member=row, ts=seconds(at), channels=0, opted_out=refused)
+
+    def personalisation_refused(self, members: np.ndarray) -> np.ndarray:
+        rows = np.asarray(members, np.int64)
+        return self._padded("no_personal", rows, False)
+
+    def forget(self, member: int) -> None:
+        """Erasure: her row back to defaults and her consent history removed."""
+        row = self._row(member)
+        self.state.reset(row)
+        keep = self.consents.member != row
+        kept = {name: column[keep] for name, column in self.consents.arrays().items()}
+        self.consents.size = 0
+        if len(kept["member"]):
+            self.consents.extend(**kept)
+
+    # --- many members at once -----------------------------------------------------------
+    def check_many(
+        self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
+    ) -> np.ndarray:
+        """`check` for many distinct members: one `Refusal` bit set per member (uint16)."""
+        rows = self._rows(members)
+        return self._check_many(rows, int(channel), seconds(at))
+
+    def send_many(
+        self,
+        members: np.ndarray,
+        channel: MessageChannel,
+        at: dt.datetime,
+        mask: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """`send` for many distinct members; those outside `mask` (if given) are only checked."""
+        rows, now, c = self._rows(members), seconds(at), int(channel)
+        reasons = self._check_many(rows, c, now)
+        go = reasons == 0 if mask is None else (reasons == 0) & mask
+        self._count_many(rows[go], c, now)
+        return reasons
+
+    def interact_many(self, members: np.ndarray, kind: Interaction, at: dt.datetime) -> None:
+        rows, window = self._rows(members, unique=False), WINDOWS[WINDOW_OF[Interaction(kind)]]
+        self._a[f"{window}_s"][rows] = seconds(at)
+        self._a[f"{window}_used"][rows] = 0
+
+    # --- the rules ----------------------------------------------------------------------
+    def _check(self, row: int, c: int, now: int) -> int:
+        a = self._a
+        reasons = Refusal.OPTED_OUT if a["opted_out"].item(row) >> c & 1 else 0
+        if self._quiet_bits >> c & 1 and self._is_quiet(now % SECONDS_PER_DAY):
+            reasons |= Refusal.QUIET_HOURS
+        if c == MessageChannel.WECHAT_SERVICE:
+            opened = room = False
+            for opened_key, used_key, length, sends in self._windows:
+                if 0 <= now - a[opened_key].item(row) < length:
+                    opened = True
+                    room = room or sends is None or a[used_key].item(row) < sends
+            if not room:
+                reasons |= (
+                    Refusal.SERVICE_WINDOW_USED_UP if opened else Refusal.OUTSIDE_SERVICE_WINDOW
+                )
+        day = now // SECONDS_PER_DAY
+        periods = (day, _week(day))
+        for scope, flags in ((c, _CHANNEL_FLAGS), (OVERALL, _OVERALL_FLAGS)):
+            for keys, index, limit, flag in zip(
+                self._keys[scope], periods, self._limits[scope], flags, strict=True
+            ):
+                if limit < UNLIMITED:
+                    count = a[keys[1]].item(row) if a[keys[0]].item(row) == index else 0
+                    if count >= limit:
+                        reasons |= flag
+        return int(reasons)
+
+    def _left(self, row: int, scope: int, now: int) -> int:
+        day = now // SECONDS_PER_DAY
+        left = UNLIMITED
+        for (index_key, count_key), index, limit in zip(
+            self._keys[scope], (day, _week(day)), self._limits[scope], strict=True
+        ):
+            if limit < UNLIMITED:
+                count = self._a[count_key].item(row) if self._a[index_key].item(row) == index else 0
+                left = min(left, limit - count)
+        return left
+
+    def _count(self, row: int, c: int, now: int) -> None:
+        a = self._a
+        if c == MessageChannel.WECHAT_SERVICE:  # charge the open window that closes first
+            charged, closes = None, None
+            for opened_key, used_key, length, sends in self._windows:
+                opened, used = a[opened_key].item(row), a[used_key].item(row)
+                usable = 0 <= now - opened < length and (sends is None or used < sends)
+                if usable and (closes is None or opened + length < closes):
+                    charged, closes = used_key, opened + length
+            a[charged][row] += 1
+        day = now // SECONDS_PER_DAY
+        for scope in (c, OVERALL):
+            for (index_key, count_key), index in zip(
+                self._keys[scope], (day, _week(day)), strict=True
+            ):
+                if a[index_key].item(row) == index:
+                    a[count_key][row] += 1
+                else:
+                    a[index_key][row] = index
+                    a[count_key][row] = 1
+
+    def _check_many(self, rows: np.ndarray, c: int, now: int) -> np.ndarray:
+        a = self._a
+        reasons = np.where(
+            (a["opted_out"][rows] >> c) & 1, np.uint16(Refusal.OPTED_OUT), np.uint16(0)
+        )
+        if self._quiet_bits >> c & 1 and self._is_quiet(now % SECONDS_PER_DAY):
+            reasons |= np.uint16(Refusal.QUIET_HOURS)
+        if c == MessageChannel.WECHAT_SERVICE:
+            opened, room = self._open_windows(rows, now)
+            window_reason = np.where(
+                opened.any(axis=0), Refusal.SERVICE_WINDOW_USED_UP, Refusal.OUTSIDE_SERVICE_WINDOW
+            )
+            reasons |= np.where(room.any(axis=0), 0, window_reason).astype(np.uint16)
+        day = now // SECONDS_PER_DAY
+        periods = (day, _week(day))
+        for scope, flags in ((c, _CHANNEL_FLAGS), (OVERALL, _OVERALL_FLAGS)):
+            for (index_key, count_key), index, limit, flag in zip(
+                self._keys[scope], periods, self._limits[scope], flags, strict=True
+            ):
+                if limit < UNLIMITED:
+                    count = np.where(a[index_key][rows] == index, a[count_key][rows], 0)
+                    reasons |= np.where(count >= limit, np.uint16(flag), np.uint16(0))
+        return reasons
+
+    def _count_many(self, rows: np.ndarray, c: int, now: int) -> None:
+        a = self._a
+        if c == MessageChannel.WECHAT_SERVICE and len(rows):
+            _, room = self._open_windows(rows, now)
+            closes = np.stack([a[key][rows] + length for key, _, length, _ in self._windows])
+            charged = np.where(room, closes, np.iinfo(np.int64).max).argmin(axis=0)
+            for w, (_, used_key, _, _) in enumerate(self._windows):
+                a[used_key][rows[charged == w]] += 1
+        day = now // SECONDS_PER_DAY
+        for scope in (c, OVERALL):
+            for (index_key, count_key), index in zip(
+                self._keys[scope], (day, _week(day)), strict=True
+            ):
+                same = a[index_key][rows] == index
+                a[count_key][rows] = np.where(same, a[count_key][rows] + 1, 1)
+                a[index_key][rows] = index
+
+    def _open_windows(self, rows: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per window (first axis) and member: is it open, and is there room left in it."""
+        opened, room = [], []
+        for opened_key, used_key, length, sends in self._windows:
+            age = now - self._a[opened_key][rows]
+            is_open = (age >= 0) & (age < length)
+            opened.append(is_open)
+            room.append(is_open if sends is None else is_open & (self._a[used_key][rows] < sends))
+        return np.stack(opened), np.stack(room)
+
+    def _is_quiet(self, second: int) -> bool:
+        start, end = self._quiet
+        return start <= second < end if start <= end else second >= start or second < end
+
+    # --- storage ------------------------------------------------------------------------
+    def _consent(
+        self, member: int, at: dt.datetime, channel: MessageChannel | None, opted_out: bool
+    ) -> None:
+        row = self._row(member)
+        bits = ALL_CHANNELS if channel is None else 1 << int(MessageChannel(channel))
+        current = self._a["opted_out"].item(row)
+        self._a["opted_out"][row] = current | bits if opted_out else current & ~bits
+        self.consents.append(member=row, ts=seconds(at), channels=bits, opted_out=opted_out)
+
+    def _row(self, member: int) -> int:
+        if isinstance(member, bool) or not isinstance(member, int | np.integer) or member < 0:
+            raise InvalidInput("member", f"must be a member id (int >= 0), got {member!r}")
+        if member >= self.state.size:
+            self.state.grow(member + 1 - self.state.size)
+            self._a = self.state.buffers()
+        return int(member)
+
+    def _rows(self, members: np.ndarray, unique: bool = True) -> np.ndarray:
+        rows = np.asarray(members)
+        if rows.dtype.kind not in "iu" or rows.ndim != 1:
+            raise InvalidInput("members", "must be a 1-d array of member ids")
+        rows = rows.astype(np.int64, copy=False)
+        if len(rows) == 0:
+            return rows
+        if rows.min() < 0:
+            raise InvalidInput("members", f"member id {int(rows.min())} is negative")
+        top = int(rows.max())
+        if unique and np.bincount(rows, minlength=top + 1).max() > 1:
+            raise InvalidInput("members", "a member appears more than once in one batch")
+        if top >= self.state.size:
+            self.state.grow(top + 1 - self.state.size)
+            self._a = self.state.buffers()
+        return rows
+
+    def _padded(self, name: str, rows: np.ndarray, fill) -> np.ndarray:
+        known = rows < self.state.size
+        out = np.full(len(rows), fill, self._a[name].dtype)
+        out[known] = self._a[name][rows[known]]
+        return out
+
+
+def _second_of_day(time: dt.time) -> int:
+    return time.hour * 3600 + time.minute * 60 + time.second
