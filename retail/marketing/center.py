@@ -123,7 +123,7 @@ class MarketingCenter:
             return go
         affordable = spec.budget_cents // unit
         order = np.argsort(audience.draw(members[go], campaign.key + "/budget"), kind="stable")
-        reasons[go[order[affordable:]]] |= Refusal.BUDGET
+        reasons[go[order[affordable:]]] |= np.uint16(Refusal.BUDGET)
         return np.sort(go[order[:affordable]])
 
     def _rows(self, campaign, snapshot, chosen, members, held, reasons, sent, at) -> dict:

@@ -35,7 +35,7 @@ CONSENT_COLUMNS = {  # channels 0: the personalisation choice; opted_out: refuse
     "channels": (np.uint8, 0),
     "opted_out": (np.bool_, False),
 }
-SCOPES = len(MessageChannel) + 1  # each channel, then "overall"
+SCOPES = len(MessageChannel) + 1  # each channel, then "overall": caps count per scope
 OVERALL = len(MessageChannel)
 UNLIMITED = 1 << 30
 ALL_CHANNELS = (1 << len(MessageChannel)) - 1
@@ -57,8 +57,31 @@ def _columns() -> dict[str, tuple[np.dtype, object]]:
     return spec
 
 
-_CHANNEL_FLAGS = (Refusal.CHANNEL_DAY_CAP, Refusal.CHANNEL_WEEK_CAP)
-_OVERALL_FLAGS = (Refusal.DAY_CAP, Refusal.WEEK_CAP)
+OPTED_OUT, QUIET_HOURS = int(Refusal.OPTED_OUT), int(Refusal.QUIET_HOURS)
+_REFUSALS: dict[int, Refusal] = {}
+
+
+def _refusal(reasons: int) -> Refusal:
+    """`Refusal(reasons)`, cached: building a flag costs more than a whole check."""
+    flag = _REFUSALS.get(reasons)
+    if flag is None:
+        flag = _REFUSALS[reasons] = Refusal(reasons)
+    return flag
+
+
+def _caps_on(rules: ContactRules, channel: MessageChannel) -> tuple:
+    """The caps a send on `channel` counts against: (period column, count column, weekly,
+    limit, refusal flag) for the channel's own and the overall day and week caps."""
+    caps = []
+    for scope, cap, day_flag, week_flag in (
+        (int(channel), rules.caps.get(channel), Refusal.CHANNEL_DAY_CAP, Refusal.CHANNEL_WEEK_CAP),
+        (OVERALL, rules.overall, Refusal.DAY_CAP, Refusal.WEEK_CAP),
+    ):
+        if cap is not None and cap.per_day is not None:
+            caps.append((f"day{scope}", f"day_n{scope}", False, cap.per_day, int(day_flag)))
+        if cap is not None and cap.per_week is not None:
+            caps.append((f"week{scope}", f"week_n{scope}", True, cap.per_week, int(week_flag)))
+    return tuple(caps)
 
 
 def _week(day):
@@ -77,14 +100,8 @@ class ContactPolicy:
                 WINDOWS, (w.after_message, w.after_click, w.after_payment), strict=True
             )
         ]
-        self._limits = []  # per scope: (per_day, per_week), UNLIMITED for no cap
-        for scope in range(SCOPES):
-            cap = self.rules.overall if scope == OVERALL else self.rules.caps.get(scope)
-            day = cap.per_day if cap and cap.per_day is not None else UNLIMITED
-            week = cap.per_week if cap and cap.per_week is not None else UNLIMITED
-            self._limits.append((day, week))
-        self._keys = [((f"day{s}", f"day_n{s}"), (f"week{s}", f"week_n{s}")) for s in range(SCOPES)]
-        self._quiet_bits = sum(1 << c for c in self.rules.quiet_channels)
+        self._caps = [_caps_on(self.rules, channel) for channel in MessageChannel]
+        self._quiet_channels = [c in self.rules.quiet_channels for c in MessageChannel]
         self._quiet = (_second_of_day(self.rules.quiet_start), _second_of_day(self.rules.quiet_end))
         self.state = Columns(_columns())
         self._a = self.state.buffers()
@@ -93,7 +110,7 @@ class ContactPolicy:
     # --- one member ---------------------------------------------------------------------
     def check(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """The reasons this send would be refused now; `Refusal(0)` (falsy) if it may go."""
-        return Refusal(self._check(self._row(member), int(channel), seconds(at)))
+        return _refusal(self._check(self._row(member), int(channel), seconds(at)))
 
     def send(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """Check and, if allowed, count the send against every limit. Returns the check."""
@@ -101,13 +118,13 @@ class ContactPolicy:
         reasons = self._check(row, int(channel), now)
         if not reasons:
             self._count(row, int(channel), now)
-        return Refusal(reasons)
+        return _refusal(reasons)
 
     def remaining(self, member: int, channel: MessageChannel, at: dt.datetime) -> int | None:
         """How many more sends the limits allow now, the strictest limit deciding (None: no
         limit applies). Consent and quiet hours are not counted: see `check`."""
         row, c, now = self._row(member), int(channel), seconds(at)
-        room = min(self._left(row, scope, now) for scope in (c, OVERALL))
+        room = self._left(row, c, now)
         if c == MessageChannel.WECHAT_SERVICE:
             window_room = 0
             for opened_key, used_key, length, sends in self._windows:
@@ -159,17 +176,13 @@ class ContactPolicy:
         return self._check_many(rows, int(channel), seconds(at))
 
     def send_many(
-        self,
-        members: np.ndarray,
-        channel: MessageChannel,
-        at: dt.datetime,
-        mask: np.ndarray | None = None,
+        self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
     ) -> np.ndarray:
-        """`send` for many distinct members; those outside `mask` (if given) are only checked."""
+        """`send` for many distinct members: the check per member (uint16 `Refusal` bits);
+        those allowed are counted."""
         rows, now, c = self._rows(members), seconds(at), int(channel)
         reasons = self._check_many(rows, c, now)
-        go = reasons == 0 if mask is None else (reasons == 0) & mask
-        self._count_many(rows[go], c, now)
+        self._count_many(rows[reasons == 0], c, now)
         return reasons
 
     def interact_many(self, members: np.ndarray, kind: Interaction, at: dt.datetime) -> None:
@@ -180,9 +193,9 @@ class ContactPolicy:
     # --- the rules ----------------------------------------------------------------------
     def _check(self, row: int, c: int, now: int) -> int:
         a = self._a
-        reasons = Refusal.OPTED_OUT if a["opted_out"].item(row) >> c & 1 else 0
-        if self._quiet_bits >> c & 1 and self._is_quiet(now % SECONDS_PER_DAY):
-            reasons |= Refusal.QUIET_HOURS
+        reasons = OPTED_OUT if a["opted_out"].item(row) >> c & 1 else 0
+        if self._quiet_channels[c] and self._is_quiet(now % SECONDS_PER_DAY):
+            reasons |= QUIET_HOURS
         if c == MessageChannel.WECHAT_SERVICE:
             opened = room = False
             for opened_key, used_key, length, sends in self._windows:
@@ -194,26 +207,22 @@ class ContactPolicy:
                     Refusal.SERVICE_WINDOW_USED_UP if opened else Refusal.OUTSIDE_SERVICE_WINDOW
                 )
         day = now // SECONDS_PER_DAY
-        periods = (day, _week(day))
-        for scope, flags in ((c, _CHANNEL_FLAGS), (OVERALL, _OVERALL_FLAGS)):
-            for keys, index, limit, flag in zip(
-                self._keys[scope], periods, self._limits[scope], flags, strict=True
+        week = _week(day)
+        for period_key, count_key, weekly, limit, flag in self._caps[c]:
+            # Read the count first: mostly zero, so the period is rarely needed.
+            if not limit or (
+                a[count_key].item(row) >= limit
+                and a[period_key].item(row) == (week if weekly else day)
             ):
-                if limit < UNLIMITED:
-                    count = a[keys[1]].item(row) if a[keys[0]].item(row) == index else 0
-                    if count >= limit:
-                        reasons |= flag
+                reasons |= flag
         return int(reasons)
 
-    def _left(self, row: int, scope: int, now: int) -> int:
+    def _left(self, row: int, c: int, now: int) -> int:
         day = now // SECONDS_PER_DAY
         left = UNLIMITED
-        for (index_key, count_key), index, limit in zip(
-            self._keys[scope], (day, _week(day)), self._limits[scope], strict=True
-        ):
-            if limit < UNLIMITED:
-                count = self._a[count_key].item(row) if self._a[index_key].item(row) == index else 0
-                left = min(left, limit - count)
+        for period_key, count_key, weekly, limit, _ in self._caps[c]:
+            current = self._a[period_key].item(row) == (_week(day) if weekly else day)
+            left = min(left, limit - (self._a[count_key].item(row) if current else 0))
         return left
 
     def _count(self, row: int, c: int, now: int) -> None:
@@ -227,23 +236,19 @@ class ContactPolicy:
                     charged, closes = used_key, opened + length
             a[charged][row] += 1
         day = now // SECONDS_PER_DAY
-        for scope in (c, OVERALL):
-            for (index_key, count_key), index in zip(
-                self._keys[scope], (day, _week(day)), strict=True
-            ):
-                if a[index_key].item(row) == index:
-                    a[count_key][row] += 1
-                else:
-                    a[index_key][row] = index
-                    a[count_key][row] = 1
+        for period_key, count_key, weekly, _, _ in self._caps[c]:
+            current = _week(day) if weekly else day
+            if a[period_key].item(row) == current:
+                a[count_key][row] += 1
+            else:
+                a[period_key][row] = current
+                a[count_key][row] = 1
 
     def _check_many(self, rows: np.ndarray, c: int, now: int) -> np.ndarray:
         a = self._a
-        reasons = np.where(
-            (a["opted_out"][rows] >> c) & 1, np.uint16(Refusal.OPTED_OUT), np.uint16(0)
-        )
-        if self._quiet_bits >> c & 1 and self._is_quiet(now % SECONDS_PER_DAY):
-            reasons |= np.uint16(Refusal.QUIET_HOURS)
+        reasons = np.where((a["opted_out"][rows] >> c) & 1, np.uint16(OPTED_OUT), np.uint16(0))
+        if self._quiet_channels[c] and self._is_quiet(now % SECONDS_PER_DAY):
+            reasons |= np.uint16(QUIET_HOURS)
         if c == MessageChannel.WECHAT_SERVICE:
             opened, room = self._open_windows(rows, now)
             window_reason = np.where(
@@ -251,14 +256,10 @@ class ContactPolicy:
             )
             reasons |= np.where(room.any(axis=0), 0, window_reason).astype(np.uint16)
         day = now // SECONDS_PER_DAY
-        periods = (day, _week(day))
-        for scope, flags in ((c, _CHANNEL_FLAGS), (OVERALL, _OVERALL_FLAGS)):
-            for (index_key, count_key), index, limit, flag in zip(
-                self._keys[scope], periods, self._limits[scope], flags, strict=True
-            ):
-                if limit < UNLIMITED:
-                    count = np.where(a[index_key][rows] == index, a[count_key][rows], 0)
-                    reasons |= np.where(count >= limit, np.uint16(flag), np.uint16(0))
+        for period_key, count_key, weekly, limit, flag in self._caps[c]:
+            current = _week(day) if weekly else day
+            count = np.where(a[period_key][rows] == current, a[count_key][rows], 0)
+            reasons |= np.where(count >= limit, np.uint16(flag), np.uint16(0))
         return reasons
 
     def _count_many(self, rows: np.ndarray, c: int, now: int) -> None:
@@ -270,13 +271,11 @@ class ContactPolicy:
             for w, (_, used_key, _, _) in enumerate(self._windows):
                 a[used_key][rows[charged == w]] += 1
         day = now // SECONDS_PER_DAY
-        for scope in (c, OVERALL):
-            for (index_key, count_key), index in zip(
-                self._keys[scope], (day, _week(day)), strict=True
-            ):
-                same = a[index_key][rows] == index
-                a[count_key][rows] = np.where(same, a[count_key][rows] + 1, 1)
-                a[index_key][rows] = index
+        for period_key, count_key, weekly, _, _ in self._caps[c]:
+            current = _week(day) if weekly else day
+            same = a[period_key][rows] == current
+            a[count_key][rows] = np.where(same, a[count_key][rows] + 1, 1)
+            a[period_key][rows] = current
 
     def _open_windows(self, rows: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
         """Per window (first axis) and member: is it open, and is there room left in it."""
@@ -303,6 +302,8 @@ class ContactPolicy:
         self.consents.append(member=row, ts=seconds(at), channels=bits, opted_out=opted_out)
 
     def _row(self, member: int) -> int:
+        if type(member) is int and 0 <= member < self.state.size:  # the hot path
+            return member
         if isinstance(member, bool) or not isinstance(member, int | np.integer) or member < 0:
             raise InvalidInput("member", f"must be a member id (int >= 0), got {member!r}")
         if member >= self.state.size:
