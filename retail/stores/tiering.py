@@ -148,14 +148,7 @@ def assign_tiers(indicators: pd.DataFrame, rules: TierRules) -> pd.DataFrame:
     if rules.method == "thresholds":
         picked = [_by_thresholds(row, rules) for _, row in frame.iterrows()]
     else:
-        covered = frame["score"].rank(method="max", ascending=False).astype(np.int64)
-        limits = np.round(np.cumsum(rules.shares) * n, 9)  # 0.1 + 0.3 is not always 0.4
-        picked = []
-        for score, k in zip(frame["score"], covered, strict=True):
-            i = int(np.searchsorted(limits, k))  # the first tier whose share covers k stores
-            top = f"{100 * limits[i - 1] / n:g}%"
-            why = f"score {score:.3g} ranks {k} of {n}, outside the top {top} for {TIERS[i - 1]}"
-            picked.append((TIERS[i], why if i else ""))
+        picked = _by_quantiles(frame["score"], rules.shares)
     frame["tier"] = [tier for tier, _ in picked]
     frame["reason"] = [reason for _, reason in picked]
     return frame
@@ -176,6 +169,19 @@ def _by_thresholds(row: pd.Series, rules: TierRules) -> tuple[str, str]:
             return tier, reason
         reason = "; ".join(misses)
     return "C", reason
+
+
+def _by_quantiles(score: pd.Series, shares: tuple[float, ...]) -> list[tuple[str, str]]:
+    n = len(score)
+    covered = score.rank(method="max", ascending=False).astype(np.int64)  # scoring as high
+    tops = np.cumsum(shares)
+    limits = np.round(tops * n, 9)  # in floats 0.1 + 0.2 of 10 stores is not quite 3
+    picked = []
+    for value, k in zip(score, covered, strict=True):
+        i = int(np.searchsorted(limits, k))  # the first tier whose share covers k stores
+        why = f"score {value:.3g} ranks {k} of {n}, outside the top {100 * tops[i - 1]:g}%"
+        picked.append((TIERS[i], f"{why} for {TIERS[i - 1]}" if i else ""))
+    return picked
 
 
 def _checked(indicators: pd.DataFrame) -> pd.DataFrame:
