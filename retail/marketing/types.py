@@ -182,18 +182,54 @@ class ContactRules:
     )
 
     def __post_init__(self) -> None:
+        # Configuration hands over names, lists and "21:00": normalise, naming what is wrong.
+        set_ = object.__setattr__
+        caps = {_channel(c, "rules.caps"): cap for c, cap in self.caps.items()}
+        costs = {_channel(c, "rules.send_cost_cents"): v for c, v in self.send_cost_cents.items()}
+        quiet = tuple(_channel(c, "rules.quiet_channels") for c in self.quiet_channels)
+        set_(self, "caps", caps)
+        set_(self, "send_cost_cents", costs)
+        set_(self, "quiet_channels", quiet)
+        set_(self, "quiet_start", _time(self.quiet_start, "rules.quiet_start"))
+        set_(self, "quiet_end", _time(self.quiet_end, "rules.quiet_end"))
         for name, cap in [
-            ("overall", self.overall),
-            *((f"caps.{c.name}", k) for c, k in self.caps.items()),
+            ("rules.overall", self.overall),
+            *((f"rules.caps.{c.name}", k) for c, k in self.caps.items()),
         ]:
             for period in ("per_day", "per_week"):
                 limit = getattr(cap, period)
-                if limit is not None and not 0 <= limit <= 255:
-                    raise InvalidInput(f"{name}.{period}", f"must be in 0..255, got {limit}")
+                if limit is not None and not (isinstance(limit, int) and 0 <= limit <= 255):
+                    raise InvalidInput(f"{name}.{period}", f"a whole number 0..255, got {limit!r}")
         for kind in ("after_message", "after_click", "after_payment"):
-            seconds, sends = getattr(self.windows, kind)
-            if seconds <= 0 or (sends is not None and not 0 <= sends <= 32_000):
-                raise InvalidInput(f"windows.{kind}", f"bad (seconds, sends) {seconds, sends}")
+            window = getattr(self.windows, kind)
+            if (
+                len(window) != 2
+                or window[0] <= 0
+                or (window[1] is not None and not 0 <= window[1] <= 32_000)
+            ):
+                raise InvalidInput(
+                    f"rules.windows.{kind}", f"(seconds > 0, sends 0..32000 or null), got {window}"
+                )
         for channel, cost in self.send_cost_cents.items():
-            if cost < 0:
-                raise InvalidInput(f"send_cost_cents.{MessageChannel(channel).name}", "negative")
+            if not isinstance(cost, int) or cost < 0:
+                raise InvalidInput(
+                    f"rules.send_cost_cents.{channel.name}", f"whole cents >= 0: {cost!r}"
+                )
+
+
+def _channel(value: MessageChannel | str | int, field: str) -> MessageChannel:
+    if isinstance(value, str):
+        if value not in MessageChannel.__members__:
+            known = ", ".join(MessageChannel.__members__)
+            raise InvalidInput(field, f"unknown channel {value!r} (one of {known})")
+        return MessageChannel[value]
+    return MessageChannel(value)
+
+
+def _time(value: dt.time | str, field: str) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(field, f"a time of day like '21:00', got {value!r}") from None

@@ -6,17 +6,30 @@ from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 
 from retail.membership import MembershipConfig
-from retail.ports import MembershipPort
+from retail.ports import MarketingPort, MembershipPort, TieringPort
 from sim.config.schema import RunConfig
 
 
 def build_membership(config: RunConfig, categories: tuple[str, ...]) -> MembershipPort:
-    target = config.modules.membership["_target_"]
+    # Positional: `instantiate` keeps the keyword `config` for itself.
+    return _build(config, "membership", MembershipPort, MembershipConfig(categories=categories))
+
+
+def build_marketing(config: RunConfig) -> MarketingPort:
+    return _build(config, "marketing", MarketingPort)
+
+
+def build_tiering(config: RunConfig) -> TieringPort:
+    return _build(config, "tiering", TieringPort)
+
+
+def _build(config: RunConfig, name: str, port: type, *args: object):
+    spec = getattr(config.modules, name)
+    target = spec["_target_"]
     try:
-        # Positional: `instantiate` keeps the keyword `config` for itself.
-        module = instantiate(config.modules.membership, MembershipConfig(categories=categories))
+        module = instantiate(spec, *args)
     except InstantiationException as error:
-        raise TypeError(f"modules.membership._target_: cannot build {target}: {error}") from None
-    if not isinstance(module, MembershipPort):
-        raise TypeError(f"modules.membership._target_: {target} does not satisfy MembershipPort")
+        raise TypeError(f"modules.{name}._target_: cannot build {target}: {error}") from None
+    if not isinstance(module, port):
+        raise TypeError(f"modules.{name}._target_: {target} does not satisfy {port.__name__}")
     return module

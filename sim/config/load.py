@@ -20,6 +20,7 @@ from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf
 from pydantic import TypeAdapter, ValidationError
 
+from sim.config import modules
 from sim.config.schema import RunConfig
 
 CONFIG_NAME = "config"
@@ -63,10 +64,10 @@ def to_dict(config: RunConfig) -> dict[str, Any]:
 def validate(cfg: DictConfig | dict) -> RunConfig:
     """The typed config, or `ConfigErrors` naming every problem."""
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
+    problems = modules.problems(raw.get("modules") if isinstance(raw, dict) else None)
     try:
-        return _ADAPTER.validate_python(raw)
+        config = _ADAPTER.validate_python(raw)
     except ValidationError as error:
-        problems = []
         for item in error.errors():
             message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "unexpected_keyword_argument":
@@ -78,6 +79,9 @@ def validate(cfg: DictConfig | dict) -> RunConfig:
                 else f"{key_path(item['loc'])}: {message}"
             )
         raise ConfigErrors(problems) from None
+    if problems:
+        raise ConfigErrors(problems)
+    return config
 
 
 def compose_config(overrides: Sequence[str] = ()) -> DictConfig:

@@ -69,6 +69,13 @@ def test_every_problem_is_listed_with_its_key_path():
         ("seed=-3", "seed", "greater than or equal to 0"),
         ("strategy=no_such_strategy", "<overrides>", "strategy/no_such_strategy"),
         ("+experiment=validate_mmc", None, None),
+        ("modules.tiering.rules.method=magic", "modules.tiering.rules.method", "quantiles"),
+        ("modules.tiering.rules.a.penetration=0.5", "modules.tiering.rules.a.penetration", "rise"),
+        ("modules.marketing.rules.caps.SMS.per_day=-1", "modules.marketing.rules.caps.SMS", "255"),
+        ("+modules.marketing.rules.caps.FAX={}", "modules.marketing.rules.caps", "'FAX'"),
+        ("modules.marketing.rules.quiet_start=late", "modules.marketing.rules.quiet_start", "21"),
+        ("modules.membership._target_=nodots", "modules.membership._target_", "dotted"),
+        ("modules.tiering.rules.method=quantiles", None, None),
     ],
 )
 def test_single_problems(override, key, words):
@@ -102,3 +109,12 @@ def test_every_scenario_composes_every_variant_and_explains_itself(name):
     readme = scenario_library.scenarios_dir() / name / "README.md"
     assert readme.is_file() and "What to look at" in readme.read_text()
     assert set(scenario.kpis) <= set(KPI_NAMES)
+
+
+def test_module_settings_reach_the_modules_built_for_the_run():
+    from sim.business.modules import build_marketing, build_tiering
+
+    config = validate(compose_config(["modules.tiering.rules.method=quantiles",
+                                      "modules.marketing.rules.overall.per_week=9"]))  # fmt: skip
+    assert build_tiering(config).rules.method == "quantiles"
+    assert build_marketing(config).policy.rules.overall.per_week == 9
