@@ -204,9 +204,7 @@ class MarketingCenter:
                 ):
                     continue
                 r = campaign.rows
-                pos = np.searchsorted(r["member"], members)
-                hit = pos < len(r["member"])
-                hit[hit] = r["member"][pos[hit]] == members[hit]
+                pos, hit = _locate(r["member"], members)
                 pos, paid = pos[hit], amounts[hit]
                 np.add.at(r["orders"], pos, 1)
                 np.add.at(r["revenue"], pos, paid)
@@ -297,12 +295,16 @@ class MarketingCenter:
         return campaign
 
     def _positions(self, campaign: Campaign, members: np.ndarray) -> np.ndarray:
-        ids = campaign.rows["member"]
-        pos = np.searchsorted(ids, members)
-        found = pos < len(ids)
-        found[found] = ids[pos[found]] == members[found]
+        pos, found = _locate(campaign.rows["member"], members)
         if not found.all():
-            raise InvalidInput(
-                "members", f"{int((~found).sum())} not in the audience of {campaign.key!r}"
-            )
+            missing = int((~found).sum())
+            raise InvalidInput("members", f"{missing} not in the audience of {campaign.key!r}")
         return pos
+
+
+def _locate(ids: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each member is in the sorted `ids`, and whether she is there at all."""
+    pos = np.searchsorted(ids, members)
+    found = pos < len(ids)
+    found[found] = ids[pos[found]] == members[found]
+    return pos, found
