@@ -8,6 +8,7 @@ batch calls over numpy arrays for bulk loads and the vectorised chain (`register
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from retail.clock import seconds, seconds_array
 from retail.errors import Conflict, InvalidInput, NotFound
 from retail.membership import lifecycle, merge, points, rfm, snapshot, tasks
-from retail.membership.phone import mask_mobile, normalise_mobile
+from retail.membership.phone import mask_mobile, normalise_mobile, normalise_mobiles
 from retail.membership.privacy import AuditLog, PhoneHasher
 from retail.membership.snapshot import MemberSnapshot
 from retail.membership.state import BRAND, NEVER, State
@@ -76,12 +77,11 @@ class Membership:
         phones = self.state.ids["mobile"]
         ids = np.empty(n, np.int64)
         fresh: dict[bytes, tuple[list[int], str]] = {}  # new numbers: rows, masked form
-        for i, raw in enumerate(mobiles):
-            number = normalise_mobile(raw, field=f"mobiles[{i}]")
-            digest = self._hasher.digest(number)
+        numbers = normalise_mobiles(mobiles)
+        for i, digest in enumerate(self._hasher.digest_many(numbers)):
             member = phones.get(digest)
             if member is None:
-                fresh.setdefault(digest, ([], mask_mobile(number)))[0].append(i)
+                fresh.setdefault(digest, ([], mask_mobile(numbers[i])))[0].append(i)
             else:
                 ids[i] = member
         new_ids = self.state.new_members(len(fresh))
@@ -189,11 +189,11 @@ class Membership:
     def lookup_many(self, kind: str, values: Sequence[str]) -> np.ndarray:
         """Batch resolve: ids in input order, -1 where unknown."""
         if kind == "mobile":
-            values = [self._key("mobile", v) for v in values]
+            values = self._hasher.digest_many(normalise_mobiles(values))
         elif kind not in IDENTIFIERS:
             raise InvalidInput("kind", f"one of {('mobile', *IDENTIFIERS)}, got {kind!r}")
         table = self.state.ids[kind]
-        return np.fromiter((table.get(v, -1) for v in values), np.int64, len(values))
+        return np.fromiter(map(table.get, values, itertools.repeat(-1)), np.int64, len(values))
 
     def _key(self, kind: str, value: str) -> object:
         if kind == "mobile":

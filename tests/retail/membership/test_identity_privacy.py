@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from retail.errors import InvalidInput, NotFound
 from retail.membership import Membership, MembershipConfig, mask_mobile, normalise_mobile
+from retail.membership.phone import normalise_mobiles
 from retail.ports import MembershipPort
 
 SECRET = "test-secret-of-enough-length"
@@ -42,6 +43,32 @@ def test_every_way_of_typing_normalises_to_the_number_and_is_idempotent(number):
     for typed in typings(number):
         assert normalise_mobile(typed) == number
     assert normalise_mobile(normalise_mobile(number)) == number
+
+
+typed_or_not = st.one_of(
+    st.builds(lambda n, k: typings(n)[k], mobiles, st.integers(0, 8)),
+    st.sampled_from(["+1 415 555 0100", "1381234567", "86 86 13812345678", "+86\n13812345678"]),
+    st.text(alphabet="0123456789+-() \n８６", max_size=16),
+)
+
+
+@given(st.lists(typed_or_not, max_size=12))
+def test_a_batch_normalises_as_each_number_alone_or_names_the_first_bad_row(raws):
+    expected, first_bad = [], None
+    for i, raw in enumerate(raws):
+        try:
+            expected.append(normalise_mobile(raw))
+        except InvalidInput as error:
+            first_bad = first_bad or (i, error.reason)
+    if first_bad is None:
+        assert normalise_mobiles(raws) == expected
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            normalise_mobiles(raws)
+        assert (refused.value.field, refused.value.reason) == (
+            f"mobiles[{first_bad[0]}]",
+            first_bad[1],
+        )
 
 
 @pytest.mark.parametrize(
