@@ -264,6 +264,15 @@ class InventoryCenter:
         with self._lock:
             return self._allocate(order, at, self.reservation_ttl if expires else None)
 
+    def quote(self, order: Order, at: dt.datetime) -> Allocation:
+        """Source selection alone: where the order would ship from now and why, as `allocate`
+        would decide, holding nothing and recording nothing (a checkout page's promise, a
+        what-if). The shipments name the reservation keys `allocate` would use."""
+        with self._lock:
+            checked(order)
+            self.book.expire(at)
+            return self._explained(order, self._allocator.decide(order), at, None, hold=False)
+
     def allocate_many(
         self, orders: Sequence[Order] | OrderBatch, at: dt.datetime, expires: bool = True
     ) -> AllocationBatch:
@@ -350,6 +359,14 @@ class InventoryCenter:
         checked(order)
         self.book.expire(at)
         decision = self._allocator.decide(order)
+        allocation = self._explained(order, decision, at, ttl, hold=True)
+        self._allocations[order.key] = self._keep(allocation, decision)
+        return allocation
+
+    def _explained(
+        self, order: Order, decision, at: dt.datetime, ttl: dt.timedelta | None, hold: bool
+    ) -> Allocation:
+        """The decision as parcels and backorders; with `hold`, each parcel's units reserved."""
         shipped = [0] * len(order.lines)
         shipments = []
         for i in np.flatnonzero(decision.take.any(axis=1)).tolist():
@@ -358,14 +375,15 @@ class InventoryCenter:
             location = self.pool.locations[column].id
             lines = tuple((line.sku, q) for line, q in zip(order.lines, take, strict=True) if q)
             key = f"{order.key}@{location}"
-            if key in self.book.index:
-                raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
-            if all(take):  # the common case: this parcel ships every line
-                rows, quantity = decision.rows, decision.take[i]
-            else:
-                shipping = decision.take[i] > 0
-                rows, quantity = decision.rows[shipping], decision.take[i][shipping]
-            self.book.place_cells(key, rows, column, quantity, at, SalesChannel.ONLINE, ttl)
+            if hold:
+                if key in self.book.index:
+                    raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
+                if all(take):  # the common case: this parcel ships every line
+                    rows, quantity = decision.rows, decision.take[i]
+                else:
+                    shipping = decision.take[i] > 0
+                    rows, quantity = decision.rows[shipping], decision.take[i][shipping]
+                self.book.place_cells(key, rows, column, quantity, at, SalesChannel.ONLINE, ttl)
             distance = round(float(decision.candidates.distance_km[i]), 3)
             shipments.append(Shipment(location, lines, key, distance))
             shipped = [a + b for a, b in zip(shipped, take, strict=True)]
@@ -374,7 +392,7 @@ class InventoryCenter:
             for line, s in zip(order.lines, shipped, strict=True)
             if line.quantity > s
         )
-        allocation = Allocation(
+        return Allocation(
             order,
             decision.strategy,
             tuple(shipments),
@@ -383,8 +401,6 @@ class InventoryCenter:
             decision.skipped,
             decision.reason,
         )
-        self._allocations[order.key] = self._keep(allocation, decision)
-        return allocation
 
     @staticmethod
     def _keep(allocation: Allocation, decision) -> tuple:

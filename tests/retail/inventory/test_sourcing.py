@@ -128,6 +128,17 @@ def test_the_center_reserves_what_it_chose_and_explains_why():
         center.allocate(order("o1", ("coat", 3)), T)
 
 
+@pytest.mark.parametrize("strategy", ["priority", "distance", "fewest_splits", "lowest_cost"])
+def test_a_quote_is_the_allocation_without_the_hold(strategy):
+    center = chain(SourcingRules(strategy=strategy))
+    wanted = order("q1", ("coat", 3), ("scarf", 4))
+    quote = center.quote(wanted, T)
+    assert center.stock_frame()["reserved"].sum() == 0  # nothing held
+    assert "q1@" + quote.shipments[0].location not in center.book.index
+    assert center.allocate(wanted, T) == quote  # what it promised is what it holds
+    assert center.stock_frame()["reserved"].sum() == 7 - sum(q for _, q in quote.backordered)
+
+
 def test_a_franchise_store_exposes_only_its_owners_share_online():
     center = chain()
     assert center.available("coat", "F-Minhang", SalesChannel.ONLINE) == 2
