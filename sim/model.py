@@ -5,8 +5,9 @@ from __future__ import annotations
 import mesa
 import simpy
 
+from sim.business.marketing_desk import MarketingDesk
 from sim.business.membership_desk import MembershipDesk
-from sim.business.modules import build_membership
+from sim.business.modules import build_marketing, build_membership
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -58,6 +59,20 @@ class TwinModel(mesa.Model):
             self.catalog,
             config.strategy.member_capture,
         )
+        self.marketing = build_marketing(config)
+        self.marketing_desk = MarketingDesk(
+            self.env,
+            self.log,
+            self.calendar,
+            self.marketing,
+            self.membership,
+            self.membership_desk,
+            self.population,
+            self.catalog,
+            config.strategy.campaigns,
+            config.population.online_orders_per_week,
+            streams.get("online"),
+        )
         self.devices = StoreDevices(
             self.env,
             config.hardware,
@@ -75,6 +90,7 @@ class TwinModel(mesa.Model):
             store_ids = [site.id for site in config.chain.stores]
             self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
             self.env.process(self.membership_desk.closing(store_ids, config.days))
+            self.env.process(self.marketing_desk.run(config.days))
 
     @property
     def horizon_min(self) -> float:

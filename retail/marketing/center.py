@@ -169,6 +169,17 @@ class MarketingCenter:
             send_cost_cents=sent * self.policy.rules.send_cost_cents.get(spec.channel, 0),
         )
 
+    def assignments(self, key: str) -> pd.DataFrame:
+        """The launched campaign's audience, one row per member: `holdout`, `sent`, `reasons`
+        (Refusal bits), `content` (index into the spec's contents, -1 not sent), `coupon`
+        (-1 none). What the send job hands to the channel gateway, and what analysis reads."""
+        with self._lock:
+            r = self._launched(key).rows
+            columns = ("holdout", "sent", "reasons", "content", "coupon")
+            return pd.DataFrame(
+                {c: r[c] for c in columns}, index=pd.Index(r["member"], name="member")
+            )
+
     # --- what happened next -------------------------------------------------------------
     def record(self, key: str, event: str, members: np.ndarray, at: dt.datetime) -> int:
         """Members who got, opened or clicked the campaign's message; the first time counts,

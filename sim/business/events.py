@@ -79,3 +79,47 @@ class VisitBooked(Event):
     store: str
     customer: int
     visit_at: float  # simulation minutes
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineOrderPlaced(Event):
+    """A member ordered online (credited to her home store); `push` if a campaign's message
+    made her order, `discount_cents` what its coupon took off."""
+
+    store: str
+    member: int
+    amount_cents: int  # what she paid
+    discount_cents: int
+    push: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignPushed(Event):
+    """One campaign's sends to the members of one home store, and what they did with them."""
+
+    store: str
+    campaign: str
+    targeted: int
+    holdout: int
+    sent: int
+    refused: int  # by the contact policy, reach or budget
+    opened: int
+    clicked: int
+    ordered: int
+    unfollowed: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignMeasured(Event):
+    """At the end of a campaign's credit window: the uplift the marketing module measured
+    (conversion, treated over holdout, with its 95 % interval) beside the true one."""
+
+    store: str  # "chain": a campaign is measured over every store's members
+    campaign: str
+    uplift_measured: float
+    uplift_low: float
+    uplift_high: float
+    uplift_true: float
+    coupons: int
+    redeemed: int
+    observed_by: ClassVar[str] = "module"

@@ -49,7 +49,8 @@ class MembershipDesk:
         self.capture = capture
         self.model = CaptureModel()
         self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
-        self.person_of: dict[int, int] = {}  # the twin's truth: who a member id is
+        self.person_of: dict[int, int] = {}  # the twin's truth: who a record (member or
+        # follower) is
 
     def at_till(
         self,
@@ -81,6 +82,7 @@ class MembershipDesk:
                 follower = self.membership.follow(
                     self._openid(person), at, store, staff, Channel.STORE_QR
                 )
+                self.person_of[follower] = person
                 self.log.append(FollowerGained(self.env.now, store, visit, follower, staff))
             if joins[0]:
                 member = self.membership.register(

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from hardware_models.faults import KINDS as FAULT_KINDS
+from retail.membership import SEGMENT_NAMES
 from sim.config.fields import (
     STRICT,
     Cents,
@@ -167,6 +168,8 @@ class PopulationConfig:
     visit_interval_sigma: NonNegative  # lognormal sigma: a few regulars, many rare visitors
     contact_tolerance_per_week: Positive  # pushes a week before the average member feels harassed
     category_concentration: Positive  # Dirichlet concentration: low = strong favourites
+    # Online orders a member places a week on her own, at full digital adoption (scaled by hers).
+    online_orders_per_week: NonNegative = 0.1
 
     @model_validator(mode="after")
     def _probabilities_sum_to_one(self) -> PopulationConfig:
@@ -204,6 +207,31 @@ class GuideTasks:
     visit_within_days: PositiveInt
 
 
+@dataclass(config=STRICT)
+class Campaigns:
+    """HQ pushes a campaign every few days at closing, through the marketing module and its
+    contact policy; followers answer by the push response model (sim.behaviour)."""
+
+    enabled: bool
+    first_day: Count = 2  # the first campaign goes out on this day (0-based) ...
+    every_days: PositiveInt = 7
+    send_at: Clock = "10:30"  # ... at this time: outside the quiet hours of the contact rules
+    channel: Literal["WECHAT_TEMPLATE", "WECHAT_SERVICE", "SMS", "GUIDE_WECOM"] = "WECHAT_TEMPLATE"
+    segments: list[str] = Field(default_factory=list)  # RFM segments; none: every member
+    holdout_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.1
+    offer_cents: PositiveInt = 2_000  # amount off ...
+    threshold_cents: Cents = 10_000  # ... a basket of at least this much (满减)
+    budget_cents: Cents | None = None
+    credit_days: PositiveInt = 7  # orders within this many days count for the campaign
+
+    @model_validator(mode="after")
+    def _known_segments(self) -> Campaigns:
+        unknown = sorted(set(self.segments) - set(SEGMENT_NAMES))
+        if unknown:
+            raise ValueError(f"segments: unknown {unknown} (one of {', '.join(SEGMENT_NAMES)})")
+        return self
+
+
 MODULES = ("membership", "marketing", "tiering")
 
 
@@ -229,6 +257,7 @@ class StrategyConfig:
     # changes it at the near-end warning, between customers, so no receipt is cut short.
     printer_roll: Literal["run_to_empty", "swap_at_near_end"] = "run_to_empty"
     member_capture: MemberCapture = Field(default_factory=lambda: MemberCapture(False, 0, 0.0))
+    campaigns: Campaigns = Field(default_factory=lambda: Campaigns(False))
     guide_tasks: GuideTasks = Field(default_factory=lambda: GuideTasks(False, 5.0, 0.6, 0.3, 7))
 
 

@@ -43,6 +43,15 @@ KPI_NAMES = (
     "guide_tasks_done",
     "booked_visits",
     "guide_help_missed_rate",
+    "online_orders",
+    "pushes_sent",
+    "pushes_refused",
+    "pushes_opened",
+    "push_orders",
+    "unfollows",
+    "coupon_redemption_rate",
+    "uplift_measured",
+    "uplift_true",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -60,6 +69,9 @@ HIGHER_IS_BETTER = frozenset(
         "aov",
         "units_per_transaction",
         "booked_visits",
+        "online_orders",
+        "push_orders",
+        "coupon_redemption_rate",
     }
 )
 LOWER_IS_BETTER = frozenset(
@@ -74,6 +86,7 @@ LOWER_IS_BETTER = frozenset(
         "receipts_reprinted",
         "uplink_down_min",
         "guide_help_missed_rate",
+        "unfollows",
     }
 )
 
@@ -101,6 +114,8 @@ COUNTS = {
     "booked_visits": "GuideTaskBooked",
     "guide_helped": "GuideConsulted",
     "guide_missed": "GuideUnavailable",
+    "online_orders": "OnlineOrderPlaced",
+    "campaigns_measured": "CampaignMeasured",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -112,6 +127,14 @@ SUMS = {
     "uplink_down_min": ("UplinkRestored", "minutes_down"),
     "garments_tried_true": ("GarmentsTriedOn", "garments"),
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
+    "pushes_sent": ("CampaignPushed", "sent"),
+    "pushes_refused": ("CampaignPushed", "refused"),
+    "pushes_opened": ("CampaignPushed", "opened"),
+    "push_orders": ("CampaignPushed", "ordered"),
+    "unfollows": ("CampaignPushed", "unfollowed"),
+    "coupons_redeemed": ("OnlineOrderPlaced", "coupon_used"),
+    "uplift_measured_sum": ("CampaignMeasured", "uplift_measured"),
+    "uplift_true_sum": ("CampaignMeasured", "uplift_true"),
 }
 # State the modules report at closing: the last report of each store counts (summed over
 # stores for the whole run).
@@ -130,6 +153,7 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     events = events.assign(kind=events["kind"].where(~entering, "DoorEntered"))
     booked = (events["kind"] == "GuideTaskWorked") & (events["outcome"] == "visit_booked")
     events = events.assign(kind=events["kind"].where(~booked, "GuideTaskBooked"))
+    events = events.assign(coupon_used=(events["discount_cents"] > 0).astype("int64"))
     parts = {}
     for name, kind in COUNTS.items():
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
@@ -182,6 +206,17 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "guide_help_missed_rate": _ratio(
                 t["guide_missed"], t["guide_helped"] + t["guide_missed"]
             ),
+            "online_orders": t["online_orders"].astype("int64"),
+            "pushes_sent": t["pushes_sent"].astype("int64"),
+            "pushes_refused": t["pushes_refused"].astype("int64"),
+            "pushes_opened": t["pushes_opened"].astype("int64"),
+            "push_orders": t["push_orders"].astype("int64"),
+            "unfollows": t["unfollows"].astype("int64"),
+            # One coupon goes with every push that carries an offer.
+            "coupon_redemption_rate": _ratio(t["coupons_redeemed"], t["pushes_sent"]),
+            # Campaigns are measured over the chain: per store-day rows hold 0.
+            "uplift_measured": _ratio(t["uplift_measured_sum"], t["campaigns_measured"]),
+            "uplift_true": _ratio(t["uplift_true_sum"], t["campaigns_measured"]),
         }
     )
 

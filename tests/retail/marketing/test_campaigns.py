@@ -169,6 +169,9 @@ def test_funnel_uplift_and_coupon_redemption(snapshot):
     assert uplift["conversion"].difference == pytest.approx(expected)
     assert uplift["conversion"].low < expected < uplift["conversion"].high
     assert list(center.funnels().index) == ["f"]
+    table = center.assignments("f")
+    assert table["holdout"].sum() == len(held) and (table["sent"] == ~table["holdout"]).all()
+    assert (table.loc[table["sent"], "coupon"] >= 0).all()
 
 
 def test_idempotent_create_and_launch_and_refusals(snapshot):

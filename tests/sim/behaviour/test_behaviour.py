@@ -34,7 +34,7 @@ def base_push(contacts: float, channel: str = "wechat_template", fit: float = 0.
     return model.respond(
         rng.random((N, 4)),
         channel,
-        np.full(N, "loyal"),
+        np.full(N, "important_develop"),
         np.full(N, fit),
         0.2,
         np.full(N, contacts),
@@ -54,4 +54,4 @@ def test_funnel_is_nested_and_fatigue_lowers_opens_and_raises_unfollows():
 
 def test_fit_and_channel_matter():
     assert base_push(1, fit=1.0)["clicked"].mean() > base_push(1, fit=0.0)["clicked"].mean()
-    assert base_push(1, "sms")["opened"].mean() < base_push(1, "guide_1to1")["opened"].mean()
+    assert base_push(1, "sms")["opened"].mean() < base_push(1, "guide_wecom")["opened"].mean()

@@ -45,9 +45,12 @@ def test_capture_registers_members_in_the_module_and_records_their_purchases(cap
     members = capturing.membership.members_by_store()
     assert int(members["members"].sum()) == registered
     assert 0.1 < registered / counts["CaptureAsked"] < 0.4
-    # Every purchase by a member after joining reaches the module.
+    # Every purchase by a member after joining reaches the module, in store and online.
     assert counts["MemberPurchaseRecorded"] >= registered
-    assert len(capturing.membership.purchases_frame()) == counts["MemberPurchaseRecorded"]
+    assert counts["OnlineOrderPlaced"] > 0
+    purchases = capturing.membership.purchases_frame()
+    assert len(purchases) == counts["MemberPurchaseRecorded"] + counts["OnlineOrderPlaced"]
+    assert (purchases["store"] == "online").sum() == counts["OnlineOrderPlaced"]
     kpis = summary(capturing)
     assert kpis["members_new"] == registered and kpis["followers_new"] >= registered
     assert kpis["active_members"] > 0

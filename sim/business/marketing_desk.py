@@ -1,0 +1,217 @@
+"""HQ's marketing desk and the members' online channel, at each closing.
+
+Members order online on their own (a rate scaled by their digital adoption). When a
+campaign is due, the desk launches it through the marketing module on the membership
+module's snapshot; the module decides who is sent what (audience, holdout, contact policy,
+budget). What recipients do is the response model's call: the twin draws it, reports to the
+module what a platform would report (delivered, opened, clicked, orders, unfollows), and
+keeps the truth: the chance the push added to each recipient's buying. When a campaign's
+credit window ends, the module's measured uplift is logged beside the true one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from retail.marketing import Audience, CampaignSpec, Content, MessageChannel, Offer
+from retail.membership import SEGMENT_NAMES
+from retail.ports import MarketingPort, MembershipPort
+from sim.behaviour.push_response import ResponseModel
+from sim.business.events import CampaignMeasured, CampaignPushed, OnlineOrderPlaced
+from sim.business.membership_desk import MembershipDesk
+from sim.config.fields import clock_minutes
+from sim.config.schema import Campaigns
+from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.events import EventLog
+from sim.world.catalog import Catalog
+from sim.world.population import Population
+
+AFTER_CLOSING_MIN = 30.0  # the membership job runs at closing; campaigns go out after it
+ONLINE_STORE = "online"  # where membership books an online purchase
+GENERIC_FIT = 0.3  # affinity fit of a message that names no category
+
+
+class MarketingDesk:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        calendar: Calendar,
+        marketing: MarketingPort,
+        membership: MembershipPort,
+        members: MembershipDesk,
+        population: Population,
+        catalog: Catalog,
+        campaigns: Campaigns,
+        online_orders_per_week: float,
+        rng: np.random.Generator,
+    ) -> None:
+        self.env, self.log, self.calendar = env, log, calendar
+        self.marketing, self.membership, self.members = marketing, membership, members
+        self.population, self.catalog = population, catalog
+        self.campaigns = campaigns
+        self.online_rate_per_day = online_orders_per_week / 7.0
+        self.rng = rng
+        self.response = ResponseModel()
+        self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to): her fatigue
+        self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
+        self.orders = 0
+
+    def run(self, days: int) -> Generator[simpy.Event, None, None]:
+        """Each day: a campaign at its send time if one is due; at closing, the members' own
+        online orders of the day and the measurement of campaigns whose window ended."""
+        c = self.campaigns
+        for day in range(days):
+            if c.enabled and day >= c.first_day and (day - c.first_day) % c.every_days == 0:
+                yield from self._wait(day * MINUTES_PER_DAY + clock_minutes(c.send_at))
+                at = self.calendar.datetime_at(self.env.now)
+                if self.members.person_of:
+                    self._campaign(day, self.membership.snapshot(at), at)
+            yield from self._wait(self.calendar.opening(day)[1] + AFTER_CLOSING_MIN)
+            at = self.calendar.datetime_at(self.env.now)
+            members, persons = self._members()
+            if len(members):
+                self._own_orders(members, persons, self.membership.snapshot(at), at)
+            self._measure(at)
+
+    def _wait(self, t: float) -> Generator[simpy.Event, None, None]:
+        yield self.env.timeout(max(t - self.env.now, 0.0))
+
+    # --- members ordering on their own ------------------------------------------------------
+    def _members(self) -> tuple[np.ndarray, np.ndarray]:
+        """Registered members (ids sorted) and who they are."""
+        pairs = sorted((m, p) for p, m in self.members.member_of.items())
+        members = np.array([m for m, _ in pairs], np.int64)
+        return members, np.array([p for _, p in pairs], np.int64)
+
+    def _own_orders(self, members, persons, snapshot, at: dt.datetime) -> None:
+        chance = self.online_rate_per_day * self.population.digital_adoption[persons]
+        buying = self.rng.random(len(members)) < chance
+        for member, person in zip(members[buying], persons[buying], strict=True):
+            self._order(int(member), int(person), snapshot, at, coupon=None)
+
+    def _order(self, member: int, person: int, snapshot, at: dt.datetime, coupon: int | None):
+        """An online order of hers: a basket from her spending power, the coupon if it
+        applies, booked with membership (points, affinity) and credited by marketing."""
+        basket = int(self.population.spending_power_cents[person] * self.rng.uniform(0.4, 1.0))
+        discount = 0
+        if coupon is not None and basket >= self.campaigns.threshold_cents:
+            key = f"web-{self.orders}"
+            discount = self.marketing.redeem(coupon, key, basket, at, member).discount_cents
+        paid = basket - discount
+        self.orders += 1
+        self.membership.record_purchase(member, at, ONLINE_STORE, paid)
+        self.marketing.record_orders(np.array([member]), np.array([paid]), at)
+        store = _home_store(snapshot, member)
+        self.log.append(
+            OnlineOrderPlaced(self.env.now, store, member, paid, discount, coupon is not None)
+        )
+
+    # --- campaigns ----------------------------------------------------------------------------
+    def _campaign(self, day: int, snapshot, at: dt.datetime) -> None:
+        c = self.campaigns
+        key = f"campaign-d{day}"
+        end = at + dt.timedelta(days=c.credit_days)
+        offer = Offer(
+            value=c.offer_cents, threshold_cents=c.threshold_cents, valid_days=c.credit_days
+        )
+        contents = (
+            Content("本周会员专享 This week's member offer"),
+            *(
+                Content(f"新品 New in: {name}", category=name)
+                for name in self.catalog.category_names
+            ),
+        )
+        spec = CampaignSpec(name=key, channel=MessageChannel[c.channel],
+                            audience=Audience(segments=tuple(c.segments)), offer=offer,
+                            start=at, end=end, budget_cents=c.budget_cents,
+                            holdout_share=c.holdout_share, contents=contents)  # fmt: skip
+        self.marketing.create_campaign(key, spec, at)
+        report = self.marketing.launch(key, snapshot, at)
+        table = self.marketing.assignments(key)
+        sent = table[table["sent"]]
+        members = sent.index.to_numpy()
+        persons = np.array([self.members.person_of[m] for m in members], np.int64)
+        p, answered = self._answers(day, members, persons, sent["content"].to_numpy(), snapshot)
+        self.marketing.record(key, "delivered", members, at)
+        opened_at = at + dt.timedelta(minutes=20)
+        self.marketing.record(key, "opened", members[answered["opened"]], opened_at)
+        self.marketing.record(key, "clicked", members[answered["clicked"]], opened_at)
+        for member in members[answered["unfollowed"]]:
+            self.marketing.opt_out(int(member), opened_at)
+        ordered_at = at + dt.timedelta(hours=1)
+        coupons = sent["coupon"].to_numpy()
+        for i in np.flatnonzero(answered["ordered"]):
+            coupon = int(coupons[i]) if coupons[i] >= 0 else None
+            self._order(int(members[i]), int(persons[i]), snapshot, ordered_at, coupon)
+        self.pushes.append((day, persons))
+        self._log_pushes(key, table, members, answered, snapshot)
+        # Truth, intention to treat: what the push added to the chance of ordering at all in
+        # the window, averaged over every treated member (sent or not).
+        window = self.campaigns.credit_days * self.online_rate_per_day
+        own = 1 - np.exp(-window * self.population.digital_adoption[persons])
+        added = p["open"] * p["click"] * p["order"] * (1 - own)
+        self.pending.append((key, end, float(added.sum()) / max(report.treated, 1)))
+
+    def _answers(self, day, members, persons, content, snapshot):
+        """Her chances and what she did: segment, category fit, offer value and fatigue."""
+        segment_codes = snapshot.segment[np.searchsorted(snapshot.member, members)]
+        segments = np.array([SEGMENT_NAMES[s] if s >= 0 else "" for s in segment_codes])
+        fit = np.full(len(members), GENERIC_FIT)
+        personal = content > 0  # content k > 0 names category k - 1 (see _campaign)
+        if personal.any():
+            affinity = self.population.category_affinity[persons[personal], content[personal] - 1]
+            fit[personal] = np.minimum(affinity * len(self.catalog.category_names), 1.0)
+        value = self.campaigns.offer_cents / np.maximum(
+            self.population.spending_power_cents[persons], 1
+        )
+        recent = [sent for d, sent in self.pushes if day - 7 < d <= day]
+        contacts = (
+            np.bincount(np.concatenate(recent), minlength=len(self.population))[persons] + 1
+            if recent
+            else np.ones(len(members))
+        )
+        channel = self.campaigns.channel.lower()
+        tolerance = self.population.contact_tolerance_per_week[persons]
+        p = self.response.probabilities(channel, segments, fit, value, contacts, tolerance)
+        u = self.rng.random((len(members), 4))
+        answered = self.response.respond(u, channel, segments, fit, value, contacts, tolerance)
+        return p, answered
+
+    def _log_pushes(self, key, table, members, answered, snapshot) -> None:
+        home = np.array([_home_store(snapshot, m) for m in table.index])
+        sent_home = home[table["sent"].to_numpy()]
+        for store in sorted(set(home)):
+            mine = home == store
+            done = sent_home == store
+            self.log.append(
+                CampaignPushed(
+                    self.env.now, store, key, int(mine.sum()),
+                    int(table["holdout"].to_numpy()[mine].sum()), int(done.sum()),
+                    int((~table["holdout"].to_numpy() & ~table["sent"].to_numpy())[mine].sum()),
+                    *(int(answered[k][done].sum())
+                      for k in ("opened", "clicked", "ordered", "unfollowed")),
+                )
+            )  # fmt: skip
+
+    def _measure(self, at: dt.datetime) -> None:
+        due = [entry for entry in self.pending if entry[1] <= at]
+        self.pending = [entry for entry in self.pending if entry[1] > at]
+        for key, _, true_uplift in due:
+            measured = self.marketing.uplift(key)["conversion"]
+            funnel = self.marketing.funnel(key)
+            self.log.append(
+                CampaignMeasured(
+                    self.env.now, "chain", key, measured.difference, measured.low, measured.high,
+                    true_uplift, int(funnel["coupons"]), int(funnel["redeemed"]),
+                )
+            )  # fmt: skip
+
+
+def _home_store(snapshot, member: int) -> str:
+    code = snapshot.store[np.searchsorted(snapshot.member, member)]
+    return snapshot.stores[code] if code >= 0 else ONLINE_STORE

@@ -1,0 +1,103 @@
+"""Campaign pushes go through the real marketing module and its contact policy; members'
+answers are the twin's; the module's measured uplift stands beside the true one."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from retail.marketing import Refusal
+from sim.config.load import ConfigErrors, check_overrides, compose_config, validate
+from sim.experiment.run import simulate
+from sim.metrics.kpis import events_frame, run_summary
+
+BASE = ["chain=five_stores", "days=10", "population.size=6000", "seed=5"]
+
+
+def run(*overrides: str):
+    return simulate(validate(compose_config([*BASE, *overrides])))
+
+
+def summary(model) -> dict:
+    monitors = {s.id: s.checkout.monitor for s in model.stores}
+    frame = events_frame(model.log.to_arrow())
+    return run_summary(frame, monitors, model.calendar, model.config.days)
+
+
+@pytest.fixture(scope="module")
+def pushing():
+    return run(
+        "strategy=weekly_pushes",
+        "strategy.campaigns.every_days=3",
+        "strategy.campaigns.credit_days=3",
+    )
+
+
+def test_campaigns_reach_members_through_the_module_and_are_measured(pushing):
+    kpis = summary(pushing)
+    assert kpis["pushes_sent"] > 500
+    assert kpis["pushes_opened"] < kpis["pushes_sent"]
+    assert 0 < kpis["push_orders"] < kpis["pushes_opened"]
+    assert kpis["online_orders"] >= kpis["push_orders"]
+    counts = Counter(type(e).__name__ for e in pushing.log)
+    assert counts["CampaignMeasured"] == 2  # days 2 and 5 (day 8's window is still open)
+    assert kpis["uplift_true"] > 0
+    measured = [e for e in pushing.log if type(e).__name__ == "CampaignMeasured"]
+    for event in measured:
+        funnel = pushing.marketing.funnel(event.campaign)
+        assert funnel["redeemed"] == event.redeemed and funnel["coupons"] == event.coupons
+        assert event.uplift_low <= event.uplift_measured <= event.uplift_high
+
+
+def test_the_twin_reports_what_a_platform_would_and_the_module_counts_it(pushing):
+    events = [e for e in pushing.log if type(e).__name__ == "CampaignPushed"]
+    by_campaign: dict[str, Counter] = {}
+    for e in events:
+        by_campaign.setdefault(e.campaign, Counter()).update(
+            {"sent": e.sent, "opened": e.opened, "clicked": e.clicked, "targeted": e.targeted}
+        )
+    for key, truth in by_campaign.items():
+        funnel = pushing.marketing.funnel(key)
+        assert funnel["sent"] == funnel["delivered"] == truth["sent"]
+        assert (funnel["opened"], funnel["clicked"]) == (truth["opened"], truth["clicked"])
+        assert funnel["targeted"] == truth["targeted"]
+
+
+def test_nobody_is_sent_a_push_after_unfollowing(pushing):
+    log = pushing.marketing.policy.consents
+    unfollowed_any = False
+    for key, campaign in pushing.marketing.campaigns.items():
+        launched = int(np.datetime64(campaign.launched, "s").astype(np.int64))
+        opted_out = set(log.member[(log.ts <= launched) & log.opted_out].tolist())
+        unfollowed_any |= bool(opted_out)
+        table = pushing.marketing.assignments(key)
+        assert not set(table.index[table["sent"]]) & opted_out
+        refused = (table["reasons"].to_numpy() & int(Refusal.OPTED_OUT)) != 0
+        assert set(table.index[refused]) == opted_out & set(table.index[~table["holdout"]])
+    assert unfollowed_any, "the scenario should see some unfollows before a later campaign"
+
+
+def test_turning_pushes_off_yields_no_pushes():
+    kpis = summary(run("strategy=member_capture"))
+    assert kpis["pushes_sent"] == kpis["pushes_opened"] == kpis["uplift_true"] == 0
+    assert kpis["members_new"] > 0 and kpis["online_orders"] > 0
+
+
+def test_a_targeted_campaign_reaches_only_its_segments(pushing):
+    targeted = run(
+        "strategy=weekly_pushes",
+        "strategy.campaigns.every_days=3",
+        "strategy.campaigns.segments=[important_value,general_value]",
+    )
+    assert 0 < summary(targeted)["pushes_sent"] < summary(pushing)["pushes_sent"]
+    snapshot_segments = {"important_value", "general_value"}
+    for key in targeted.marketing.campaigns:
+        audience = targeted.marketing.campaigns[key].spec.audience
+        assert set(audience.segments) == snapshot_segments
+
+
+def test_an_unknown_segment_is_a_config_error():
+    with pytest.raises(ConfigErrors) as refused:
+        check_overrides(["strategy=weekly_pushes", "strategy.campaigns.segments=[vips]"], False)
+    assert "strategy.campaigns" in refused.value.problems[0]
+    assert "vips" in refused.value.problems[0]
