@@ -14,33 +14,41 @@ class RetailError(Exception):
 class InvalidInput(RetailError, ValueError):
     """An argument is malformed or out of range; `field` names it."""
 
+    # The constructor's arguments stay in `args`: SimPy, pickle and process pools rebuild an
+    # exception as `type(error)(*error.args)`.
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+        super().__init__(field, reason)
         self.field = field
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
 
 
 class NotFound(RetailError, KeyError):
     """A referenced record does not exist."""
 
     def __init__(self, kind: str, key: object) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+        super().__init__(kind, key)
         self.kind = kind
         self.key = key
 
-    def __str__(self) -> str:  # KeyError would quote the whole message
-        return self.args[0]
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key!r} not found"
 
 
 class IllegalTransition(RetailError):
     """A state machine refused a transition."""
 
     def __init__(self, entity: str, key: object, state: str, action: str) -> None:
-        super().__init__(f"{entity} {key!r}: cannot {action} while {state}")
+        super().__init__(entity, key, state, action)
         self.entity = entity
         self.key = key
         self.state = state
         self.action = action
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.key!r}: cannot {self.action} while {self.state}"
 
 
 class Conflict(RetailError):
@@ -51,8 +59,14 @@ class OutOfStock(RetailError):
     """Not enough available stock for a movement or reservation; nothing was changed."""
 
     def __init__(self, sku: str, location: str, wanted: int, available: int) -> None:
-        super().__init__(f"sku {sku!r} at {location!r}: wanted {wanted}, available {available}")
+        super().__init__(sku, location, wanted, available)
         self.sku = sku
         self.location = location
         self.wanted = wanted
         self.available = available
+
+    def __str__(self) -> str:
+        return (
+            f"sku {self.sku!r} at {self.location!r}: wanted {self.wanted}, "
+            f"available {self.available}"
+        )

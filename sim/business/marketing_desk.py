@@ -6,7 +6,8 @@ module's snapshot; the module decides who is sent what (audience, holdout, conta
 budget). What recipients do is the response model's call: the twin draws it, reports to the
 module what a platform would report (delivered, opened, clicked, orders, unfollows), and
 keeps the truth: the chance the push added to each recipient's buying. When a campaign's
-credit window ends, the module's measured uplift is logged beside the true one.
+credit window ends, the module's measured uplift is logged beside the true one (unless the
+module finds a group too small to measure).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from retail.marketing import Audience, CampaignSpec, Content, MessageChannel, Offer
+from retail.errors import InvalidInput
+from retail.marketing import Audience, CampaignSpec, Content, Interaction, MessageChannel, Offer
 from retail.membership import SEGMENT_NAMES
 from retail.ports import MarketingPort, MembershipPort
 from sim.behaviour.push_response import ResponseModel
@@ -60,6 +62,11 @@ class MarketingDesk:
         self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to): her fatigue
         self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
         self.orders = 0
+        policy = marketing.policy
+        members.on_follow.append(lambda member, at: policy.interact(member, Interaction.FOLLOW, at))
+        members.on_payment.append(
+            lambda member, at: policy.interact(member, Interaction.PAYMENT, at)
+        )
 
     def run(self, days: int) -> Generator[simpy.Event, None, None]:
         """Each day: a campaign at its send time if one is due; at closing, the members' own
@@ -105,6 +112,7 @@ class MarketingDesk:
         paid = basket - discount
         self.orders += 1
         self.membership.record_purchase(member, at, ONLINE_STORE, paid)
+        self.marketing.policy.interact(member, Interaction.PAYMENT, at)
         self.marketing.record_orders(np.array([member]), np.array([paid]), at)
         store = _home_store(snapshot, member)
         self.log.append(
@@ -202,7 +210,10 @@ class MarketingDesk:
         due = [entry for entry in self.pending if entry[1] <= at]
         self.pending = [entry for entry in self.pending if entry[1] > at]
         for key, _, true_uplift in due:
-            measured = self.marketing.uplift(key)["conversion"]
+            try:
+                measured = self.marketing.uplift(key)["conversion"]
+            except InvalidInput:  # a group too small to measure: the module says so
+                continue
             funnel = self.marketing.funnel(key)
             self.log.append(
                 CampaignMeasured(

@@ -8,7 +8,8 @@ module's. Registering takes time at the till. At closing the module's daily job 
 
 from __future__ import annotations
 
-from collections.abc import Generator
+import datetime as dt
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -51,6 +52,10 @@ class MembershipDesk:
         self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
         self.person_of: dict[int, int] = {}  # the twin's truth: who a record (member or
         # follower) is
+        # Told of what the till saw (the member id and the moment): the WeChat platform
+        # learns of a follow or a payment, which opens a customer-service window.
+        self.on_follow: list[Callable[[int, dt.datetime], None]] = []
+        self.on_payment: list[Callable[[int, dt.datetime], None]] = []
 
     def at_till(
         self,
@@ -83,6 +88,8 @@ class MembershipDesk:
                     self._openid(person), at, store, staff, Channel.STORE_QR
                 )
                 self.person_of[follower] = person
+                for listener in self.on_follow:
+                    listener(follower, at)
                 self.log.append(FollowerGained(self.env.now, store, visit, follower, staff))
             if joins[0]:
                 member = self.membership.register(
@@ -105,6 +112,8 @@ class MembershipDesk:
                 name = self.catalog.categories[i]
                 categories[name] = categories.get(name, 0) + self.catalog.prices[i]
             points = self.membership.record_purchase(member, at, store, amount_cents, categories)
+            for listener in self.on_payment:
+                listener(member, at)
             self.log.append(MemberPurchaseRecorded(self.env.now, store, visit, member, points))
         return extra_s
 

@@ -44,6 +44,7 @@ KPI_NAMES = (
     "booked_visits",
     "guide_help_missed_rate",
     "online_orders",
+    "online_revenue",
     "pushes_sent",
     "pushes_refused",
     "pushes_opened",
@@ -70,6 +71,7 @@ HIGHER_IS_BETTER = frozenset(
         "units_per_transaction",
         "booked_visits",
         "online_orders",
+        "online_revenue",
         "push_orders",
         "coupon_redemption_rate",
     }
@@ -127,6 +129,7 @@ SUMS = {
     "uplink_down_min": ("UplinkRestored", "minutes_down"),
     "garments_tried_true": ("GarmentsTriedOn", "garments"),
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
+    "online_revenue": ("OnlineOrderPlaced", "amount_cents"),
     "pushes_sent": ("CampaignPushed", "sent"),
     "pushes_refused": ("CampaignPushed", "refused"),
     "pushes_opened": ("CampaignPushed", "opened"),
@@ -207,6 +210,7 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
                 t["guide_missed"], t["guide_helped"] + t["guide_missed"]
             ),
             "online_orders": t["online_orders"].astype("int64"),
+            "online_revenue": t["online_revenue"].astype("int64"),
             "pushes_sent": t["pushes_sent"].astype("int64"),
             "pushes_refused": t["pushes_refused"].astype("int64"),
             "pushes_opened": t["pushes_opened"].astype("int64"),
