@@ -101,3 +101,23 @@ def test_an_unknown_segment_is_a_config_error():
         check_overrides(["strategy=weekly_pushes", "strategy.campaigns.segments=[vips]"], False)
     assert "strategy.campaigns" in refused.value.problems[0]
     assert "vips" in refused.value.problems[0]
+
+
+def test_service_messages_reach_only_members_who_paid_within_48_hours():
+    model = run(
+        "strategy=weekly_pushes",
+        "strategy.campaigns.channel=WECHAT_SERVICE",
+        "strategy.campaigns.every_days=3",
+    )
+    purchases = model.membership.purchases_frame()
+    refused_outside = 0
+    for key, campaign in model.marketing.campaigns.items():
+        table = model.marketing.assignments(key)
+        launched = np.datetime64(campaign.launched, "s")
+        recent = purchases[(purchases["ts"] > launched - np.timedelta64(48, "h"))
+                           & (purchases["ts"] <= launched)]  # fmt: skip
+        sent = set(table.index[table["sent"]])
+        assert sent <= set(recent["member_id"])  # a payment opened her window
+        outside = (table["reasons"].to_numpy() & int(Refusal.OUTSIDE_SERVICE_WINDOW)) != 0
+        refused_outside += int(outside.sum())
+    assert refused_outside > 0
