@@ -7,7 +7,8 @@ import simpy
 
 from sim.business.marketing_desk import MarketingDesk
 from sim.business.membership_desk import MembershipDesk
-from sim.business.modules import build_marketing, build_membership
+from sim.business.modules import build_inventory, build_marketing, build_membership
+from sim.business.stock_room import StockRoom
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -73,6 +74,12 @@ class TwinModel(mesa.Model):
             config.population.online_orders_per_week,
             streams.get("online"),
         )
+        self.inventory = build_inventory(config)
+        self.stock_room = (
+            StockRoom(self.env, self.log, self.calendar, self.inventory, config, self.catalog)
+            if config.stock.enabled and config.mode == "store"
+            else None
+        )
         self.devices = StoreDevices(
             self.env,
             config.hardware,
@@ -91,6 +98,8 @@ class TwinModel(mesa.Model):
             self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
             self.env.process(self.membership_desk.closing(store_ids, config.days))
             self.env.process(self.marketing_desk.run(config.days))
+            if self.stock_room is not None:
+                self.env.process(self.stock_room.closing(config.days))
 
     @property
     def horizon_min(self) -> float:

@@ -123,3 +123,23 @@ class CampaignMeasured(Event):
     coupons: int
     redeemed: int
     observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class LostSaleStockout(Event):
+    """She wanted units the store had run out of (the twin knows; the center does not)."""
+
+    store: str
+    visit: int
+    sku: str
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class StockReplenished(Event):
+    """A store's review at closing ordered stock, on the shelf `lead_days` later."""
+
+    store: str
+    units: int
+    lead_days: int
+    observed_by: ClassVar[str] = "module"

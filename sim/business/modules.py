@@ -5,14 +5,23 @@ from __future__ import annotations
 from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 
+from retail.inventory import Location, LocationKind
 from retail.membership import MembershipConfig
-from retail.ports import MarketingPort, MembershipPort, TieringPort
+from retail.ports import InventoryPort, MarketingPort, MembershipPort, TieringPort
 from sim.config.schema import RunConfig
 
 
 def build_membership(config: RunConfig, categories: tuple[str, ...]) -> MembershipPort:
     # Positional: `instantiate` keeps the keyword `config` for itself.
     return _build(config, "membership", MembershipPort, MembershipConfig(categories=categories))
+
+
+def build_inventory(config: RunConfig) -> InventoryPort:
+    """The inventory center over the chain's sites (stores and warehouses)."""
+    kinds = {"direct": LocationKind.DIRECT_STORE, "franchise": LocationKind.FRANCHISE_STORE,
+             "warehouse": LocationKind.WAREHOUSE}  # fmt: skip
+    locations = [Location(s.id, kinds[s.kind], s.lat, s.lon) for s in config.chain.sites]
+    return _build(config, "inventory", InventoryPort, locations)
 
 
 def build_marketing(config: RunConfig) -> MarketingPort:

@@ -232,7 +232,18 @@ class Campaigns:
         return self
 
 
-MODULES = ("membership", "marketing", "tiering")
+@dataclass(config=STRICT)
+class StockConfig:
+    """The stores' stock, kept by the inventory center (sim/business/stock_room.py)."""
+
+    enabled: bool = True
+    initial_cover_days: PositiveInt = 10  # days of expected demand on the shelves at the start
+    lead_days: PositiveInt = 2  # warehouse to store: ordered at closing, on the shelf then
+    service_level: Annotated[float, Field(ge=0.5, lt=1.0)] = 0.95  # target cycle service level
+    warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
+
+
+MODULES = ("membership", "inventory", "marketing", "tiering")
 
 
 @dataclass(config=STRICT)
@@ -241,6 +252,9 @@ class ModulesConfig:
     are checked by `sim.config.modules.problems` before the run."""
 
     membership: dict[str, Any]
+    inventory: dict[str, Any] = Field(
+        default_factory=lambda: {"_target_": "retail.inventory.InventoryCenter"}
+    )
     marketing: dict[str, Any] = Field(
         default_factory=lambda: {"_target_": "retail.marketing.MarketingCenter"}
     )
@@ -290,6 +304,7 @@ class RunConfig:
     strategy: StrategyConfig
     hardware: HardwareConfig
     modules: ModulesConfig
+    stock: StockConfig = Field(default_factory=StockConfig)
     validate: ValidateConfig | None = None
 
     @model_validator(mode="after")

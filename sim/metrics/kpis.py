@@ -43,6 +43,8 @@ KPI_NAMES = (
     "guide_tasks_done",
     "booked_visits",
     "guide_help_missed_rate",
+    "lost_sales_stockout",
+    "fill_rate",
     "online_orders",
     "online_revenue",
     "pushes_sent",
@@ -70,6 +72,7 @@ HIGHER_IS_BETTER = frozenset(
         "aov",
         "units_per_transaction",
         "booked_visits",
+        "fill_rate",
         "online_orders",
         "online_revenue",
         "push_orders",
@@ -89,6 +92,7 @@ LOWER_IS_BETTER = frozenset(
         "uplink_down_min",
         "guide_help_missed_rate",
         "unfollows",
+        "lost_sales_stockout",
     }
 )
 
@@ -130,6 +134,7 @@ SUMS = {
     "garments_tried_true": ("GarmentsTriedOn", "garments"),
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
     "online_revenue": ("OnlineOrderPlaced", "amount_cents"),
+    "lost_units": ("LostSaleStockout", "units"),
     "pushes_sent": ("CampaignPushed", "sent"),
     "pushes_refused": ("CampaignPushed", "refused"),
     "pushes_opened": ("CampaignPushed", "opened"),
@@ -209,6 +214,8 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "guide_help_missed_rate": _ratio(
                 t["guide_missed"], t["guide_helped"] + t["guide_missed"]
             ),
+            "lost_sales_stockout": t["lost_units"].astype("int64"),
+            "fill_rate": _ratio(t["units"], t["units"] + t["lost_units"]),
             "online_orders": t["online_orders"].astype("int64"),
             "online_revenue": t["online_revenue"].astype("int64"),
             "pushes_sent": t["pushes_sent"].astype("int64"),

@@ -74,6 +74,13 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
         return
 
     items, amount = _basket(store, shopper)
+    if store.stock_room is not None:  # what the shelves still hold; the rest is a lost sale
+        on_shelf = store.stock_room.on_shelf(store.id, shopper.visit, items)
+        if len(on_shelf) < len(items):
+            items, amount = on_shelf, sum(store.catalog.prices[i] for i in on_shelf)
+        if not items:
+            _end(store, shopper, "stockout")
+            return
     yield from checkout(store, shopper, items, amount)
 
 
@@ -169,11 +176,14 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
     yield env.timeout(service_min)
     till = None if store.validating else store.till(lane)
     if till is not None:
-        outcome = yield from till.ring_up(shopper.visit, store.catalog.sale_lines(items), method)
+        lines = store.catalog.sale_lines(items)
+        outcome = yield from till.ring_up(shopper.visit, lines, method)
         if outcome.sale is None:
             lanes.release(lane)
             _end(store, shopper, "refused")
             return
+        if store.stock_room is not None:
+            store.stock_room.sell(store.id, lines)
     log.append(
         SaleCompleted(
             env.now,

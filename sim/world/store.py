@@ -86,6 +86,7 @@ class StoreRuntime:
 
         self.devices = model.devices
         self.membership_desk = model.membership_desk
+        self.stock_room = None if self.validating else model.stock_room
         self.fitting_rooms: simpy.Store | None = None
         self.fitting_room_readers = {}
         if self.format.fitting_rooms and not self.validating:

@@ -1,0 +1,208 @@
+"""The chain's stock, kept by the real inventory center.
+
+Shelves hold what the center says is available to the store channel: an item she picks that
+the store has run out of is a lost sale (the twin's truth; the center only sees what was not
+sold). A paid basket leaves the shelves through the center (`sell_many`). At each closing the
+stores review their stock with the center's replenishment policy: the forecast is the
+chain's expected demand until there are enough days of sales to fit one; orders go to the
+warehouse (a transfer with both legs, on the shelf `lead_days` later) or, where there is
+none, to suppliers. The warehouse is topped up from suppliers the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from retail.errors import OutOfStock
+from retail.inventory import SalesChannel
+from retail.inventory.forecast import WARM_UP, fit
+from retail.inventory.replenishment import ReplenishmentPolicy, plan
+from retail.ports import InventoryPort
+from sim.business.events import LostSaleStockout, StockReplenished
+from sim.config.schema import RunConfig
+from sim.engine.calendar import Calendar
+from sim.engine.events import EventLog
+from sim.world.catalog import Catalog
+
+SUPPLIER_LEAD_DAYS = 3
+EARLY_HISTORY_DAYS = 3  # from this many days of sales, they replace the plan's demand
+
+
+class StockRoom:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        calendar: Calendar,
+        inventory: InventoryPort,
+        config: RunConfig,
+        catalog: Catalog,
+    ) -> None:
+        self.env, self.log, self.calendar = env, log, calendar
+        self.inventory, self.catalog = inventory, catalog
+        self.settings = config.stock
+        self.stores = [s.id for s in config.chain.stores]
+        warehouses = [s.id for s in config.chain.sites if s.kind == "warehouse"]
+        self.warehouse = warehouses[0] if warehouses else None
+        self.expected = self._expected_daily(config)  # stores x skus, units a day
+        self.sold = np.zeros((len(self.stores), len(catalog), config.days), np.int64)
+        self.on_order = np.zeros((len(self.stores), len(catalog)), np.int64)
+        self.warehouse_on_order = np.zeros(len(catalog), np.int64)
+        self.policy = ReplenishmentPolicy(service_level=self.settings.service_level)
+        self._row = {store: i for i, store in enumerate(self.stores)}
+        self._stock_up()
+
+    def _expected_daily(self, config: RunConfig) -> np.ndarray:
+        """Units a day per store and sku the chain plans with: visitors x buying x basket,
+        shared over the assortment as the typical shopper chooses (median budget, mean
+        price sensitivity)."""
+        fmt, people = config.store, config.population
+        per_store = np.array([fmt.daily_visitors * s.traffic_factor for s in config.chain.stores])
+        units = per_store * fmt.buy_prob * fmt.basket_items_mean
+        budget = int(people.spending_power_median_cents * fmt.spend_scale)
+        cdf = np.array(self.catalog.choice_cdf(budget, people.price_sensitivity_mean))
+        share = np.diff(cdf, prepend=0.0)
+        return units[:, None] * share[None, :]
+
+    def _stock_up(self) -> None:
+        at = self.calendar.datetime_at(0.0)
+        cover = self.settings.initial_cover_days
+        stores, skus, quantities = [], [], []
+        for i, store in enumerate(self.stores):
+            for k, sku in enumerate(self.catalog.skus):
+                stores.append(store)
+                skus.append(sku)
+                quantities.append(int(np.ceil(self.expected[i, k] * cover)))
+        if self.warehouse is not None:
+            chain_daily = self.expected.sum(axis=0)
+            for k, sku in enumerate(self.catalog.skus):
+                stores.append(self.warehouse)
+                skus.append(sku)
+                quantities.append(int(np.ceil(chain_daily[k] * self.settings.warehouse_cover_days)))
+        self.inventory.receive_many(skus, stores, quantities, at)
+
+    # --- the shop floor ---------------------------------------------------------------------
+    def on_shelf(self, store: str, visit: int, picks: list[int]) -> list[int]:
+        """The picks the store can sell her; the others are lost sales, logged."""
+        kept, wanted = [], {}
+        for i in picks:
+            wanted[i] = wanted.get(i, 0) + 1
+        for i, units in wanted.items():
+            sku = self.catalog.skus[i]
+            there = self.inventory.available(sku, store, SalesChannel.STORE)
+            kept.extend([i] * min(units, there))
+            if units > there:
+                self.log.append(LostSaleStockout(self.env.now, store, visit, sku, units - there))
+        return kept
+
+    def sell(self, store: str, lines: tuple[tuple[str, int, int], ...]) -> None:
+        """A paid basket leaves the shelves through the center."""
+        at = self.calendar.datetime_at(self.env.now)
+        try:
+            self.inventory.sell_many([(sku, n) for sku, n, _ in lines], store, at)
+        except OutOfStock:  # sold from under her between the shelf and the till: still sold
+            return
+        day = self.calendar.day_index(self.env.now)
+        row = self._row[store]
+        for sku, n, _ in lines:
+            self.sold[row, self.catalog.skus.index(sku), day] += n
+
+    # --- closing: review and replenish -------------------------------------------------------
+    def closing(self, days: int) -> Generator[simpy.Event, None, None]:
+        for day in range(days):
+            close = self.calendar.opening(day)[1]
+            yield self.env.timeout(max(close - self.env.now, 0.0))
+            self._review(day)
+
+    def _review(self, day: int) -> None:
+        at = self.calendar.datetime_at(self.env.now)
+        if self.warehouse is not None:
+            self._top_up_warehouse(at)
+        lead = self.settings.lead_days if self.warehouse else SUPPLIER_LEAD_DAYS
+        daily, sigma = self._forecast(day, lead)
+        n_skus = len(self.catalog)
+        on_hand = np.array(
+            [[self.inventory.position(sku, store).available for sku in self.catalog.skus]
+             for store in self.stores]
+        )  # fmt: skip
+        wanted = plan(daily.reshape(-1, daily.shape[-1]), sigma.ravel(), on_hand.ravel(),
+                      self.on_order.ravel(), lead, self.policy).order_quantity  # fmt: skip
+        wanted = wanted.reshape(len(self.stores), n_skus)
+        for i, store in enumerate(self.stores):
+            lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, wanted[i], strict=True)]
+            lines = self._from_warehouse(lines, store, at) if self.warehouse else lines
+            lines = [(sku, q) for sku, q in lines if q > 0]
+            if not lines:
+                continue
+            for sku, q in lines:
+                self.on_order[i, self.catalog.skus.index(sku)] += q
+            self.env.process(self._deliver(store, lines, lead))
+            self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
+
+    def _top_up_warehouse(self, at) -> None:
+        """Suppliers refill the warehouse to its cover when it falls below what the chain
+        sells over their lead time and a week."""
+        chain_daily = self.expected.sum(axis=0)
+        available = np.array([self.inventory.position(sku, self.warehouse).available
+                              for sku in self.catalog.skus])  # fmt: skip
+        position = available + self.warehouse_on_order
+        low = position < chain_daily * (SUPPLIER_LEAD_DAYS + 7)
+        target = np.ceil(chain_daily * self.settings.warehouse_cover_days).astype(np.int64)
+        quantities = np.where(low, np.maximum(target - position, 0), 0)
+        lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, quantities, strict=True) if q]
+        if lines:
+            self.warehouse_on_order += quantities
+            self.env.process(self._deliver(self.warehouse, lines, SUPPLIER_LEAD_DAYS))
+            self.log.append(StockReplenished(self.env.now, self.warehouse, int(quantities.sum()),
+                                             SUPPLIER_LEAD_DAYS))  # fmt: skip
+
+    def _from_warehouse(self, lines, store: str, at) -> list[tuple[str, int]]:
+        """What the warehouse can send now (leaving with the truck; the rest waits)."""
+        sent = []
+        for sku, q in lines:
+            q = min(q, self.inventory.position(sku, self.warehouse).available)
+            sent.append((sku, q))
+        shipping = [(sku, q) for sku, q in sent if q > 0]
+        if shipping:
+            self.inventory.dispatch_many(shipping, self.warehouse, store, at)
+        return sent
+
+    def _deliver(self, store: str, lines, lead: int) -> Generator[simpy.Event, None, None]:
+        day = self.calendar.day_index(self.env.now)
+        opens = self.calendar.opening(day + lead)[0]
+        yield self.env.timeout(max(opens - self.env.now, 0.0))
+        at = self.calendar.datetime_at(self.env.now)
+        from_supplier = store == self.warehouse or self.warehouse is None
+        if from_supplier:
+            self.inventory.receive_many([s for s, _ in lines], [store] * len(lines),
+                                        [q for _, q in lines], at)  # fmt: skip
+        else:
+            self.inventory.arrive_many(lines, store, at)
+        on_order = (
+            self.warehouse_on_order if store == self.warehouse else self.on_order[self._row[store]]
+        )
+        for sku, q in lines:
+            on_order[self.catalog.skus.index(sku)] -= q
+
+    def _forecast(self, day: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
+        """Demand for the days after tonight and its one-day error, stores x skus (x days).
+        With enough history, the center's Holt-Winters forecast; before, the mean of the days
+        sold so far (or, in the first days, the plan) times the calendar's weekday factors,
+        with a Poisson spread."""
+        horizon = lead + self.policy.review_days - 1 + self.policy.cover_days
+        shape = (len(self.stores), len(self.catalog))
+        if day + 1 > WARM_UP:
+            history = self.sold[:, :, : day + 1].reshape(-1, day + 1)
+            first = self.calendar.datetime_at(0.0).weekday()
+            forecast = fit(history, first)
+            return forecast.daily(horizon).reshape(*shape, horizon), forecast.sigma.reshape(shape)
+        level = self.expected
+        if day + 1 >= EARLY_HISTORY_DAYS:  # per weekday-factor-one day, from what sold
+            seen = sum(self.calendar.weekday_factor(d) for d in range(day + 1))
+            level = self.sold[:, :, : day + 1].sum(axis=2) / max(seen, 1e-9)
+        factors = np.array([self.calendar.weekday_factor(day + 1 + d) for d in range(horizon)])
+        daily = level[:, :, None] * factors[None, None, :]
+        return daily, np.sqrt(level * factors.max())

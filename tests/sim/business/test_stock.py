@@ -1,0 +1,69 @@
+"""Store stock goes through the real inventory center: sales leave its shelves, stock-outs are
+lost sales, reviews at closing replenish from the warehouse, and the stock is conserved."""
+
+from collections import Counter
+
+import pytest
+
+from sim.config.load import compose_config, validate
+from sim.experiment.run import simulate
+from sim.metrics.kpis import events_frame, run_summary
+
+BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3"]
+
+
+def run(*overrides: str):
+    return simulate(validate(compose_config([*BASE, *overrides])))
+
+
+def summary(model) -> dict:
+    monitors = {s.id: s.checkout.monitor for s in model.stores}
+    frame = events_frame(model.log.to_arrow())
+    return run_summary(frame, monitors, model.calendar, model.config.days)
+
+
+@pytest.fixture(scope="module")
+def stocked():
+    return run()
+
+
+def test_till_sales_leave_the_centers_shelves_and_stock_is_conserved(stocked):
+    kpis = summary(stocked)
+    frame = stocked.inventory.stock_frame()
+    stores = [s.id for s in stocked.config.chain.stores]
+    sold = frame.loc[frame.index.get_level_values("location").isin(stores), "sold"].sum()
+    units = sum(e.items for e in stocked.log if type(e).__name__ == "SaleCompleted")
+    assert sold == units > 0
+    assert stocked.inventory.conservation()["balanced"].all()
+    assert kpis["fill_rate"] > 0.97
+
+
+def test_reviews_at_closing_replenish_the_stores_from_the_warehouse(stocked):
+    counts = Counter(e.store for e in stocked.log if type(e).__name__ == "StockReplenished")
+    assert set(counts) >= {s.id for s in stocked.config.chain.stores}
+    frame = stocked.inventory.stock_frame()
+    warehouse = frame.xs("W01", level="location")
+    shipped = warehouse["received"].sum() - warehouse["on_hand"].sum() - warehouse["sold"].sum()
+    assert shipped > 0  # left the warehouse for the stores
+    arrived = frame.loc[frame.index.get_level_values("location") != "W01", "received"].sum()
+    in_transit = frame["in_transit"].sum()
+    opening = sum(
+        e.units for e in stocked.log if type(e).__name__ == "StockReplenished" and e.store != "W01"
+    )
+    assert arrived > 0 and in_transit <= opening  # trucks arrive; only the last still travel
+
+
+def test_thin_shelves_and_slow_trucks_lose_sales():
+    model = run("stock.initial_cover_days=1", "stock.lead_days=3")
+    kpis = summary(model)
+    assert kpis["lost_sales_stockout"] > 100
+    assert kpis["fill_rate"] < 0.95
+    lost = [e for e in model.log if type(e).__name__ == "LostSaleStockout"]
+    assert all(e.units > 0 for e in lost)
+
+
+def test_without_stock_tracking_nothing_runs_out():
+    model = run("stock.enabled=false")
+    kinds = Counter(type(e).__name__ for e in model.log)
+    assert kinds["LostSaleStockout"] == kinds["StockReplenished"] == 0
+    assert model.inventory.stock_frame().empty
