@@ -7,7 +7,14 @@ import simpy
 
 from sim.business.marketing_desk import MarketingDesk
 from sim.business.membership_desk import MembershipDesk
-from sim.business.modules import build_inventory, build_marketing, build_membership
+from sim.business.modules import (
+    build_inventory,
+    build_ledger,
+    build_marketing,
+    build_membership,
+    build_orders,
+)
+from sim.business.online_shop import OnlineShop
 from sim.business.stock_room import StockRoom
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
@@ -60,6 +67,19 @@ class TwinModel(mesa.Model):
             self.catalog,
             config.strategy.member_capture,
         )
+        self.inventory = build_inventory(config)
+        self.stock_room = (
+            StockRoom(self.env, self.log, self.calendar, self.inventory, config, self.catalog)
+            if config.stock.enabled and config.mode == "store"
+            else None
+        )
+        self.ledger = build_ledger(config)
+        # Without stock tracking, orders are not checked against stock: the store ships them.
+        self.orders = build_orders(
+            config, self.inventory if self.stock_room is not None else None, self.ledger
+        )
+        self.shop = OnlineShop(self.env, self.log, self.calendar, self.orders, self.catalog,
+                               self.population, streams.get("online-shop"))  # fmt: skip
         self.marketing = build_marketing(config)
         self.marketing_desk = MarketingDesk(
             self.env,
@@ -72,13 +92,8 @@ class TwinModel(mesa.Model):
             self.catalog,
             config.strategy.campaigns,
             config.population.online_orders_per_week,
+            self.shop,
             streams.get("online"),
-        )
-        self.inventory = build_inventory(config)
-        self.stock_room = (
-            StockRoom(self.env, self.log, self.calendar, self.inventory, config, self.catalog)
-            if config.stock.enabled and config.mode == "store"
-            else None
         )
         self.devices = StoreDevices(
             self.env,
@@ -100,6 +115,7 @@ class TwinModel(mesa.Model):
             self.env.process(self.marketing_desk.run(config.days))
             if self.stock_room is not None:
                 self.env.process(self.stock_room.closing(config.days))
+            self.env.process(self.shop.closing(config.days))
 
     @property
     def horizon_min(self) -> float:

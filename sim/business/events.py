@@ -143,3 +143,23 @@ class StockReplenished(Event):
     units: int
     lead_days: int
     observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineOrderShipped(Event):
+    """A parcel of an online order left `location` (the warehouse or a store)."""
+
+    store: str  # the order's store (the member's home store)
+    location: str
+    units: int
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineOrdersDue(Event):
+    """The order center's on-time figures for online orders promised on this day."""
+
+    store: str
+    due: int
+    on_time: int
+    observed_by: ClassVar[str] = "module"

@@ -25,6 +25,7 @@ from retail.ports import MarketingPort, MembershipPort
 from sim.behaviour.push_response import ResponseModel
 from sim.business.events import CampaignMeasured, CampaignPushed, OnlineOrderPlaced
 from sim.business.membership_desk import MembershipDesk
+from sim.business.online_shop import OnlineShop
 from sim.config.fields import clock_minutes
 from sim.config.schema import Campaigns
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
@@ -50,18 +51,19 @@ class MarketingDesk:
         catalog: Catalog,
         campaigns: Campaigns,
         online_orders_per_week: float,
+        shop: OnlineShop,
         rng: np.random.Generator,
     ) -> None:
         self.env, self.log, self.calendar = env, log, calendar
         self.marketing, self.membership, self.members = marketing, membership, members
         self.population, self.catalog = population, catalog
         self.campaigns = campaigns
+        self.shop = shop
         self.online_rate_per_day = online_orders_per_week / 7.0
         self.rng = rng
         self.response = ResponseModel()
         self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to): her fatigue
         self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
-        self.orders = 0
         policy = marketing.policy
         members.on_follow.append(lambda member, at: policy.interact(member, Interaction.FOLLOW, at))
         members.on_payment.append(
@@ -102,19 +104,19 @@ class MarketingDesk:
             self._order(int(member), int(person), snapshot, at, coupon=None)
 
     def _order(self, member: int, person: int, snapshot, at: dt.datetime, coupon: int | None):
-        """An online order of hers: a basket from her spending power, the coupon if it
-        applies, booked with membership (points, affinity) and credited by marketing."""
-        basket = int(self.population.spending_power_cents[person] * self.rng.uniform(0.4, 1.0))
+        """An online order of hers through the shop (order center, inventory center), the
+        coupon redeemed against it if it applies; booked with membership (points, affinity)
+        and credited by marketing."""
+        store = _home_store(snapshot, member)
+        lines, basket = self.shop.basket(person)
+        key = self.shop.place(member, person, store, lines, at)
         discount = 0
         if coupon is not None and basket >= self.campaigns.threshold_cents:
-            key = f"web-{self.orders}"
             discount = self.marketing.redeem(coupon, key, basket, at, member).discount_cents
         paid = basket - discount
-        self.orders += 1
         self.membership.record_purchase(member, at, ONLINE_STORE, paid)
         self.marketing.policy.interact(member, Interaction.PAYMENT, at)
         self.marketing.record_orders(np.array([member]), np.array([paid]), at)
-        store = _home_store(snapshot, member)
         self.log.append(
             OnlineOrderPlaced(self.env.now, store, member, paid, discount, coupon is not None)
         )

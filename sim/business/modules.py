@@ -7,7 +7,14 @@ from hydra.utils import instantiate
 
 from retail.inventory import Location, LocationKind
 from retail.membership import MembershipConfig
-from retail.ports import InventoryPort, MarketingPort, MembershipPort, TieringPort
+from retail.ports import (
+    InventoryPort,
+    LedgerPort,
+    MarketingPort,
+    MembershipPort,
+    OrderPort,
+    TieringPort,
+)
 from sim.config.schema import RunConfig
 
 
@@ -22,6 +29,16 @@ def build_inventory(config: RunConfig) -> InventoryPort:
              "warehouse": LocationKind.WAREHOUSE}  # fmt: skip
     locations = [Location(s.id, kinds[s.kind], s.lat, s.lon) for s in config.chain.sites]
     return _build(config, "inventory", InventoryPort, locations)
+
+
+def build_ledger(config: RunConfig) -> LedgerPort:
+    return _build(config, "ledger", LedgerPort)
+
+
+def build_orders(
+    config: RunConfig, inventory: InventoryPort | None, ledger: LedgerPort
+) -> OrderPort:
+    return _build(config, "orders", OrderPort, inventory, ledger)
 
 
 def build_marketing(config: RunConfig) -> MarketingPort:

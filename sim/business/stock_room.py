@@ -2,21 +2,23 @@
 
 Shelves hold what the center says is available to the store channel: an item she picks that
 the store has run out of is a lost sale (the twin's truth; the center only sees what was not
-sold). A paid basket leaves the shelves through the center (`sell_many`). At each closing the
-stores review their stock with the center's replenishment policy: the forecast is the
-chain's expected demand until there are enough days of sales to fit one; orders go to the
-warehouse (a transfer with both legs, on the shelf `lead_days` later) or, where there is
-none, to suppliers. The warehouse is topped up from suppliers the same way.
+sold). What she takes is held for her in the center (a store-channel reservation), so an
+online order cannot sell it while she queues; paying commits the hold, leaving releases it.
+At each closing the stores review their stock with the center's replenishment policy: the
+forecast is the chain's planned demand until a few days have sold, then their mean, and the
+center's Holt-Winters forecast once there is enough history; orders go to the warehouse (a
+transfer with both legs, on the shelf `lead_days` later) or, where there is none, to
+suppliers. The warehouse is topped up from suppliers the same way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Generator
 
 import numpy as np
 import simpy
 
-from retail.errors import OutOfStock
 from retail.inventory import SalesChannel
 from retail.inventory.forecast import WARM_UP, fit
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
@@ -28,6 +30,7 @@ from sim.engine.events import EventLog
 from sim.world.catalog import Catalog
 
 SUPPLIER_LEAD_DAYS = 3
+BASKET_HOLD = dt.timedelta(hours=3)  # a basket's hold outlives any queue
 EARLY_HISTORY_DAYS = 3  # from this many days of sales, they replace the plan's demand
 
 
@@ -53,6 +56,8 @@ class StockRoom:
         self.warehouse_on_order = np.zeros(len(catalog), np.int64)
         self.policy = ReplenishmentPolicy(service_level=self.settings.service_level)
         self._row = {store: i for i, store in enumerate(self.stores)}
+        self._sku = {sku: k for k, sku in enumerate(catalog.skus)}
+        self._held: set[str] = set()  # baskets holding stock, by reservation key
         self._stock_up()
 
     def _expected_daily(self, config: RunConfig) -> np.ndarray:
@@ -85,30 +90,46 @@ class StockRoom:
         self.inventory.receive_many(skus, stores, quantities, at)
 
     # --- the shop floor ---------------------------------------------------------------------
-    def on_shelf(self, store: str, visit: int, picks: list[int]) -> list[int]:
-        """The picks the store can sell her; the others are lost sales, logged."""
+    def take(self, store: str, visit: int, picks: list[int]) -> list[int]:
+        """She takes from the shelves what the center says the store has, held for her until
+        she pays or leaves; the rest is a lost sale, logged."""
         kept, wanted = [], {}
         for i in picks:
             wanted[i] = wanted.get(i, 0) + 1
+        holding = []
         for i, units in wanted.items():
             sku = self.catalog.skus[i]
             there = self.inventory.available(sku, store, SalesChannel.STORE)
-            kept.extend([i] * min(units, there))
+            if there:
+                kept.extend([i] * min(units, there))
+                holding.append((sku, store, min(units, there)))
             if units > there:
                 self.log.append(LostSaleStockout(self.env.now, store, visit, sku, units - there))
+        if holding:
+            key = f"{store}/visit-{visit}"
+            self.inventory.reserve(key, holding, self._now(), SalesChannel.STORE, BASKET_HOLD)
+            self._held.add(key)
         return kept
 
-    def sell(self, store: str, lines: tuple[tuple[str, int, int], ...]) -> None:
-        """A paid basket leaves the shelves through the center."""
-        at = self.calendar.datetime_at(self.env.now)
-        try:
-            self.inventory.sell_many([(sku, n) for sku, n, _ in lines], store, at)
-        except OutOfStock:  # sold from under her between the shelf and the till: still sold
-            return
+    def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
+        """She paid: what she held leaves the shelves through the center."""
+        key = f"{store}/visit-{visit}"
+        self._held.discard(key)
+        self.inventory.commit(key, self._now())
         day = self.calendar.day_index(self.env.now)
         row = self._row[store]
         for sku, n, _ in lines:
-            self.sold[row, self.catalog.skus.index(sku), day] += n
+            self.sold[row, self._sku[sku], day] += n
+
+    def put_back(self, store: str, visit: int) -> None:
+        """She left without paying: what she held goes back on the shelves."""
+        key = f"{store}/visit-{visit}"
+        if key in self._held:
+            self._held.discard(key)
+            self.inventory.release(key, self._now())
+
+    def _now(self):
+        return self.calendar.datetime_at(self.env.now)
 
     # --- closing: review and replenish -------------------------------------------------------
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
@@ -138,7 +159,7 @@ class StockRoom:
             if not lines:
                 continue
             for sku, q in lines:
-                self.on_order[i, self.catalog.skus.index(sku)] += q
+                self.on_order[i, self._sku[sku]] += q
             self.env.process(self._deliver(store, lines, lead))
             self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
 
@@ -185,7 +206,7 @@ class StockRoom:
             self.warehouse_on_order if store == self.warehouse else self.on_order[self._row[store]]
         )
         for sku, q in lines:
-            on_order[self.catalog.skus.index(sku)] -= q
+            on_order[self._sku[sku]] -= q
 
     def _forecast(self, day: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
         """Demand for the days after tonight and its one-day error, stores x skus (x days).

@@ -243,7 +243,7 @@ class StockConfig:
     warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
 
 
-MODULES = ("membership", "inventory", "marketing", "tiering")
+MODULES = ("membership", "inventory", "orders", "ledger", "marketing", "tiering")
 
 
 @dataclass(config=STRICT)
@@ -254,6 +254,12 @@ class ModulesConfig:
     membership: dict[str, Any]
     inventory: dict[str, Any] = Field(
         default_factory=lambda: {"_target_": "retail.inventory.InventoryCenter"}
+    )
+    orders: dict[str, Any] = Field(
+        default_factory=lambda: {"_target_": "retail.orders.OrderCenter"}
+    )
+    ledger: dict[str, Any] = Field(
+        default_factory=lambda: {"_target_": "retail.orders.RevenueLedger"}
     )
     marketing: dict[str, Any] = Field(
         default_factory=lambda: {"_target_": "retail.marketing.MarketingCenter"}

@@ -75,7 +75,7 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
 
     items, amount = _basket(store, shopper)
     if store.stock_room is not None:  # what the shelves still hold; the rest is a lost sale
-        on_shelf = store.stock_room.on_shelf(store.id, shopper.visit, items)
+        on_shelf = store.stock_room.take(store.id, shopper.visit, items)
         if len(on_shelf) < len(items):
             items, amount = on_shelf, sum(store.catalog.prices[i] for i in on_shelf)
         if not items:
@@ -183,7 +183,7 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
             _end(store, shopper, "refused")
             return
         if store.stock_room is not None:
-            store.stock_room.sell(store.id, lines)
+            store.stock_room.sell(store.id, shopper.visit, lines)
     log.append(
         SaleCompleted(
             env.now,
@@ -219,6 +219,8 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
 
 
 def _end(store: StoreRuntime, shopper: Shopper, outcome: str) -> None:
+    if outcome != "bought" and store.stock_room is not None:
+        store.stock_room.put_back(store.id, shopper.visit)
     store.log.append(VisitEnded(store.env.now, store.id, shopper.visit, outcome))
     store.door.passage(shopper.party_size, entering=False)
     shopper.remove()

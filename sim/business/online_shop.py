@@ -1,0 +1,115 @@
+"""Members' online orders through the real order center, sourced by the inventory center.
+
+An order is submitted and paid at once (a coupon's discount is the campaign's cost, booked by
+marketing; the order is paid in full), then allocated: the inventory center picks the ship-
+from locations (warehouse or stores, by the chain's sourcing rules) and holds the units.
+Picking takes the rest of the working day, the parcel travels a day or two, and the order
+center judges delivery against the promise and posts the revenue to the ledger. An order
+nothing can serve waits and is retried at the next closing, and cancelled after a few tries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from retail.inventory import OrderLine
+from retail.orders.types import OrderSpec, OrderState, OrderType
+from retail.ports import OrderPort
+from sim.business.events import OnlineOrdersDue, OnlineOrderShipped
+from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.events import EventLog
+from sim.world.catalog import Catalog
+from sim.world.population import Population
+
+PROMISE = dt.timedelta(hours=48)
+PICK_HOURS = (2.0, 8.0)  # from payment to the parcel leaving
+TRANSIT_HOURS = (18.0, 54.0)  # on the road
+RETRIES = 3
+
+
+class OnlineShop:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        calendar: Calendar,
+        orders: OrderPort,
+        catalog: Catalog,
+        population: Population,
+        rng: np.random.Generator,
+    ) -> None:
+        self.env, self.log, self.calendar = env, log, calendar
+        self.orders, self.catalog, self.population = orders, catalog, population
+        self.rng = rng
+        self.count = 0
+        self.waiting: dict[str, int] = {}  # backordered order -> tries so far
+
+    def basket(self, person: int) -> tuple[tuple[OrderLine, ...], int]:
+        """What she orders: one to three items chosen as in a store, by her budget."""
+        budget = int(self.population.spending_power_cents[person])
+        cdf = self.catalog.choice_cdf(budget, float(self.population.price_sensitivity[person]))
+        count = 1 + int(self.rng.integers(0, 3))
+        last = len(self.catalog) - 1
+        picks = [min(bisect.bisect_right(cdf, self.rng.random()), last) for _ in range(count)]
+        lines = tuple(OrderLine(sku, n, price) for sku, n, price in self.catalog.sale_lines(picks))
+        return lines, sum(line.quantity * line.unit_price_cents for line in lines)
+
+    def place(self, member: int, person: int, store: str, lines, at: dt.datetime) -> str:
+        """Submit and pay; allocation and fulfilment follow in the twin's time."""
+        key = f"web-{self.count:07d}"
+        self.count += 1
+        spec = OrderSpec(
+            OrderType.ONLINE, lines, store, member=member, promised=at + PROMISE,
+            lat=float(self.population.home_lat[person]),
+            lon=float(self.population.home_lon[person]),
+        )  # fmt: skip
+        self.orders.submit(key, spec, at)
+        self.orders.pay(key, spec.amount_cents, at)
+        self._allocate(key, at)
+        return key
+
+    def _allocate(self, key: str, at: dt.datetime) -> None:
+        record = self.orders.allocate(key, at)
+        if record.state is OrderState.ALLOCATED:
+            self.waiting.pop(key, None)
+            self.env.process(self._fulfil(key))
+        else:
+            self.waiting[key] = self.waiting.get(key, 0) + 1
+
+    def _fulfil(self, key: str) -> Generator[simpy.Event, None, None]:
+        yield self.env.timeout(60 * self.rng.uniform(*PICK_HOURS))
+        at = self.calendar.datetime_at(self.env.now)
+        self.orders.pick(key, at)
+        record = self.orders.ship(key, at)
+        for location, lines, _ in record.shipments:
+            units = sum(q for _, q in lines)
+            self.log.append(OnlineOrderShipped(self.env.now, record.spec.store, location, units))
+        yield self.env.timeout(60 * self.rng.uniform(*TRANSIT_HOURS))
+        at = self.calendar.datetime_at(self.env.now)
+        self.orders.deliver(key, at)
+        self.orders.complete(key, at)
+
+    def _report_due(self, day: int) -> None:
+        start = self.calendar.datetime_at(day * MINUTES_PER_DAY)
+        table = self.orders.on_time(start, start + dt.timedelta(days=1), by="store")
+        for store, row in table.iterrows():
+            self.log.append(OnlineOrdersDue(self.env.now, str(store), int(row["due"]),
+                                            int(row["on_time"])))  # fmt: skip
+
+    def closing(self, days: int) -> Generator[simpy.Event, None, None]:
+        """Backordered orders are tried again each closing, and cancelled after `RETRIES`."""
+        for day in range(days):
+            yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
+            at = self.calendar.datetime_at(self.env.now)
+            self._report_due(day)
+            for key, tries in list(self.waiting.items()):
+                if tries >= RETRIES:
+                    self.orders.cancel(key, at)
+                    del self.waiting[key]
+                else:
+                    self._allocate(key, at)

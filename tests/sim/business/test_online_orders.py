@@ -1,0 +1,65 @@
+"""Members' online orders go through the real order center, sourced by the inventory center;
+on-time fulfilment is the order center's judgement; the ledger balances."""
+
+from collections import Counter
+
+import pytest
+
+from retail.orders import OrderState
+from sim.config.load import compose_config, validate
+from sim.experiment.run import simulate
+from sim.metrics.kpis import events_frame, run_summary
+
+BASE = ["chain=five_stores", "days=9", "population.size=6000", "seed=8", "strategy=weekly_pushes"]
+
+
+def run(*overrides: str):
+    return simulate(validate(compose_config([*BASE, *overrides])))
+
+
+def summary(model) -> dict:
+    monitors = {s.id: s.checkout.monitor for s in model.stores}
+    return run_summary(events_frame(model.log.to_arrow()), monitors, model.calendar,
+                       model.config.days)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def shopping():
+    return run()
+
+
+def test_every_online_order_is_an_order_in_the_order_center(shopping):
+    placed = [e for e in shopping.log if type(e).__name__ == "OnlineOrderPlaced"]
+    frame = shopping.orders.frame()
+    assert len(placed) > 20 and len(frame) == len(placed)
+    assert set(frame["type"]) == {"online"}
+    states = Counter(frame["state"])
+    assert states["completed"] > 0.5 * len(frame)
+    assert set(states) <= {s.value for s in OrderState}
+
+
+def test_parcels_leave_the_inventory_center_and_stock_is_conserved(shopping):
+    shipped = [e for e in shopping.log if type(e).__name__ == "OnlineOrderShipped"]
+    assert shipped
+    frame = shopping.inventory.stock_frame()
+    till_units = sum(e.items for e in shopping.log if type(e).__name__ == "SaleCompleted")
+    web_units = sum(e.units for e in shipped)
+    assert frame["sold"].sum() == till_units + web_units
+    assert shopping.inventory.conservation()["balanced"].all()
+
+
+def test_the_ledger_balances_and_on_time_is_the_order_centers(shopping):
+    assert shopping.ledger.unbalanced() == []
+    kpis = summary(shopping)
+    delivered = shopping.orders.frame().dropna(subset=["fulfilled_at"])
+    assert 0 < kpis["on_time_fulfilment_rate"] <= 1
+    assert 0 < kpis["online_order_share"] < 0.2
+    on_time = (delivered["fulfilled_at"] <= delivered["promised"]).mean()
+    assert abs(kpis["on_time_fulfilment_rate"] - on_time) < 0.25  # due by day vs all delivered
+
+
+def test_without_stock_tracking_the_home_store_ships_every_order():
+    model = run("stock.enabled=false")
+    shipped = {e.location for e in model.log if type(e).__name__ == "OnlineOrderShipped"}
+    assert shipped and shipped <= {s.id for s in model.config.chain.stores} | {"online"}
+    assert model.ledger.unbalanced() == []
