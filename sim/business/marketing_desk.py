@@ -64,6 +64,8 @@ class MarketingDesk:
         self.response = ResponseModel()
         self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to): her fatigue
         self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
+        self.unfollowed: dict[int, dt.datetime] = {}  # member -> when she opted out (truth)
+        self.launched: list[tuple[str, dt.datetime]] = []
         policy = marketing.policy
         members.on_follow.append(lambda member, at: policy.interact(member, Interaction.FOLLOW, at))
         members.on_payment.append(
@@ -142,6 +144,7 @@ class MarketingDesk:
                             holdout_share=c.holdout_share, contents=contents)  # fmt: skip
         self.marketing.create_campaign(key, spec, at)
         report = self.marketing.launch(key, snapshot, at)
+        self.launched.append((key, at))
         table = self.marketing.assignments(key)
         sent = table[table["sent"]]
         members = sent.index.to_numpy()
@@ -153,6 +156,7 @@ class MarketingDesk:
         self.marketing.record(key, "clicked", members[answered["clicked"]], opened_at)
         for member in members[answered["unfollowed"]]:
             self.marketing.opt_out(int(member), opened_at)
+            self.unfollowed.setdefault(int(member), opened_at)
         ordered_at = at + dt.timedelta(hours=1)
         coupons = sent["coupon"].to_numpy()
         for i in np.flatnonzero(answered["ordered"]):

@@ -15,7 +15,11 @@ from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
 from sim.metrics.dashboard import kpi_dashboard
-from sim.metrics.invariants import plain_numbers_in_folder, sales_not_forwarded_once
+from sim.metrics.invariants import (
+    module_breaches,
+    plain_numbers_in_folder,
+    sales_not_forwarded_once,
+)
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
 from sim.metrics.results import write_json, write_parquet
@@ -114,7 +118,9 @@ def run(
     plots.queue_length_over_day(monitors, config.days, folder / "plots" / "queue_length.png")
     if config.mode == "store":
         leaks = plain_numbers_in_folder(folder, model.population.phone_number)
-        summary["invariant_violations"] = len(leaks) + sales_not_forwarded_once(model)
+        summary["invariant_violations"] = (
+            len(leaks) + sales_not_forwarded_once(model) + module_breaches(model)
+        )
         title = f"{config.chain.name}: {config.days} day(s) from {config.start_date}"
         title += f", seed {config.seed}"
         kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png")

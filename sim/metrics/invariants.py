@@ -1,8 +1,10 @@
 """Invariants checked at the end of every run; each breach is counted, none is fatal.
 
 The twin knows the truth, so it can check what no module can check about itself: that no
-plain mobile number reached the results folder, and that every sale a till took reached
-head office exactly once (or is still waiting in a till's journal).
+plain mobile number reached the results folder, that every sale a till took reached head
+office exactly once (or is still waiting in a till's journal), that stock is conserved and
+the revenue ledger balances, and that no member was pushed after she unfollowed or beyond a
+frequency cap of the contact rules.
 """
 
 from __future__ import annotations
@@ -57,3 +59,47 @@ def sales_not_forwarded_once(model) -> int:
     pending = sum(len(t.terminal.journal.pending) for t in tills)
     completed = sum(1 for e in model.log if type(e).__name__ == "SaleCompleted")
     return abs(completed - len(office.amounts) - pending) + office.duplicates
+
+
+def module_breaches(model) -> int:
+    """Breaches of the business modules' own laws, seen from outside through their ports."""
+    breaches = len(model.ledger.unbalanced())
+    if model.stock_room is not None:
+        breaches += int((~model.inventory.conservation()["balanced"]).sum())
+    return breaches + pushes_after_opt_out(model) + cap_breaches(model)
+
+
+def pushes_after_opt_out(model) -> int:
+    """Members a campaign was sent to after the twin saw them unfollow."""
+    desk = model.marketing_desk
+    count = 0
+    for key, at in desk.launched:
+        table = model.marketing.assignments(key)
+        sent = table.index[table["sent"]]
+        count += sum(1 for m in sent if m in desk.unfollowed and desk.unfollowed[m] <= at)
+    return count
+
+
+def cap_breaches(model) -> int:
+    """(member, channel, day or ISO week) with more campaign sends than the caps allow."""
+    rules = getattr(model.marketing.policy, "rules", None)
+    desk = model.marketing_desk
+    if rules is None or not desk.launched:
+        return 0
+    channel = model.config.strategy.campaigns.channel
+    rows = []
+    for key, at in desk.launched:
+        table = model.marketing.assignments(key)
+        for member in table.index[table["sent"]]:
+            rows.append((member, at.date(), at.isocalendar()[:2]))
+    caps = [rules.overall] + [cap for c, cap in rules.caps.items() if c.name == channel]
+    breaches = 0
+    for cap in caps:
+        for period, limit in ((1, cap.per_day), (2, cap.per_week)):
+            if limit is None:
+                continue
+            counts: dict[tuple, int] = {}
+            for row in rows:
+                counts[(row[0], row[period])] = counts.get((row[0], row[period]), 0) + 1
+            breaches += sum(1 for n in counts.values() if n > limit)
+    return breaches

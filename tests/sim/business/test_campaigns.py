@@ -121,3 +121,31 @@ def test_service_messages_reach_only_members_who_paid_within_48_hours():
         outside = (table["reasons"].to_numpy() & int(Refusal.OUTSIDE_SERVICE_WINDOW)) != 0
         refused_outside += int(outside.sum())
     assert refused_outside > 0
+
+
+def test_the_end_of_run_checks_find_pushes_after_opt_out_and_cap_breaches(pushing):
+    import dataclasses
+    import datetime as dt
+
+    from retail.marketing import Cap
+    from sim.metrics.invariants import cap_breaches, module_breaches, pushes_after_opt_out
+
+    assert module_breaches(pushing) == 0
+    desk = pushing.marketing_desk
+    key, launched = desk.launched[-1]
+    table = pushing.marketing.assignments(key)
+    victim = int(table.index[table["sent"]][0])
+    saved = dict(desk.unfollowed)
+    desk.unfollowed[victim] = launched - dt.timedelta(days=1)  # as if she had left before
+    try:
+        assert pushes_after_opt_out(pushing) == 1
+    finally:
+        desk.unfollowed.clear()
+        desk.unfollowed.update(saved)
+    policy = pushing.marketing.policy
+    rules = policy.rules
+    policy.rules = dataclasses.replace(rules, overall=Cap(per_week=1))  # stricter than applied
+    try:
+        assert cap_breaches(pushing) > 0
+    finally:
+        policy.rules = rules
