@@ -309,23 +309,35 @@ class ReservationBook:
         lines = self._line_indices(holds)
         rows, columns = self.lines["row"][lines], self.lines["column"][lines]
         quantity = self.lines["quantity"][lines]
-        channel = np.repeat(self.holds["channel"][holds], self.holds["count"][holds])
         pool = self.pool
-        np.subtract.at(pool.reserved, (channel, rows, columns), quantity)
-        np.subtract.at(pool.reserved_total, (rows, columns), quantity)
-        if to == COMMITTED:
-            np.subtract.at(pool.q["on_hand"], (rows, columns), quantity)
-            np.add.at(pool.q["sold"], (rows, columns), quantity)
+        if len(holds) == 1:  # one reservation's cells are distinct: plain indexing will do
+            cells = (rows, columns)
+            pool.reserved[int(self.holds["channel"][holds[0]])][cells] -= quantity
+            pool.reserved_total[cells] -= quantity
+            if to == COMMITTED:
+                pool.q["on_hand"][cells] -= quantity
+                pool.q["sold"][cells] += quantity
+        else:  # cells may repeat across reservations: accumulate
+            channel = np.repeat(self.holds["channel"][holds], self.holds["count"][holds])
+            np.subtract.at(pool.reserved, (channel, rows, columns), quantity)
+            np.subtract.at(pool.reserved_total, (rows, columns), quantity)
+            if to == COMMITTED:
+                np.subtract.at(pool.q["on_hand"], (rows, columns), quantity)
+                np.add.at(pool.q["sold"], (rows, columns), quantity)
         self.holds["state"][holds] = to
         self.holds["closed"][holds] = now
         self.log.extend(at=np.full(len(holds), now), action=np.full(len(holds), to), hold=holds)
 
     def _line_indices(self, holds: np.ndarray) -> np.ndarray:
+        if len(holds) == 1:
+            first = int(self.holds["first"][holds[0]])
+            return np.arange(first, first + int(self.holds["count"][holds[0]]))
         first, count = self.holds["first"][holds], self.holds["count"][holds]
         return np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
 
     def _cells(self, hold: int) -> list[tuple[int, int, int]]:
-        lines = self._line_indices(np.array([hold]))
+        first = int(self.holds["first"][hold])
+        lines = slice(first, first + int(self.holds["count"][hold]))  # a hold's lines are adjacent
         return list(zip(self.lines["row"][lines].tolist(), self.lines["column"][lines].tolist(),
                         self.lines["quantity"][lines].tolist(), strict=True))  # fmt: skip
 
