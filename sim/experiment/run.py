@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from sim.config.load import to_dict
+from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
@@ -82,6 +82,19 @@ def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> T
             if progress is not None:
                 progress.update(model.env.now, model.horizon_min)
     return model
+
+
+def simulate_overrides(overrides: list[str]) -> TwinModel:
+    """Compose, validate and simulate, as `storetwin run` would, without a results folder."""
+    return simulate(validate(compose_config(overrides)))
+
+
+def summarise(model: TwinModel) -> dict[str, float]:
+    """The KPI summary of a simulated model, as `summary.json` would hold it (without the
+    end-of-run invariants, which need the results folder)."""
+    events = events_frame(model.log.to_arrow())
+    monitors = {store.id: store.checkout.monitor for store in model.stores}
+    return run_summary(events, monitors, model.calendar, model.config.days)
 
 
 def run(

@@ -7,21 +7,14 @@ import numpy as np
 import pytest
 
 from retail.marketing import Refusal
-from sim.config.load import ConfigErrors, check_overrides, compose_config, validate
-from sim.experiment.run import simulate
-from sim.metrics.kpis import events_frame, run_summary
+from sim.config.load import ConfigErrors, check_overrides
+from sim.experiment.run import simulate_overrides, summarise
 
 BASE = ["chain=five_stores", "days=10", "population.size=6000", "seed=5"]
 
 
 def run(*overrides: str):
-    return simulate(validate(compose_config([*BASE, *overrides])))
-
-
-def summary(model) -> dict:
-    monitors = {s.id: s.checkout.monitor for s in model.stores}
-    frame = events_frame(model.log.to_arrow())
-    return run_summary(frame, monitors, model.calendar, model.config.days)
+    return simulate_overrides([*BASE, *overrides])
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +27,7 @@ def pushing():
 
 
 def test_campaigns_reach_members_through_the_module_and_are_measured(pushing):
-    kpis = summary(pushing)
+    kpis = summarise(pushing)
     assert kpis["pushes_sent"] > 500
     assert kpis["pushes_opened"] < kpis["pushes_sent"]
     assert 0 < kpis["push_orders"] < kpis["pushes_opened"]
@@ -78,7 +71,7 @@ def test_nobody_is_sent_a_push_after_unfollowing(pushing):
 
 
 def test_turning_pushes_off_yields_no_pushes():
-    kpis = summary(run("strategy=member_capture"))
+    kpis = summarise(run("strategy=member_capture"))
     assert kpis["pushes_sent"] == kpis["pushes_opened"] == kpis["uplift_true"] == 0
     assert kpis["members_new"] > 0 and kpis["online_orders"] > 0
 
@@ -89,7 +82,7 @@ def test_a_targeted_campaign_reaches_only_its_segments(pushing):
         "strategy.campaigns.every_days=3",
         "strategy.campaigns.segments=[important_value,general_value]",
     )
-    assert 0 < summary(targeted)["pushes_sent"] < summary(pushing)["pushes_sent"]
+    assert 0 < summarise(targeted)["pushes_sent"] < summarise(pushing)["pushes_sent"]
     snapshot_segments = {"important_value", "general_value"}
     for key in targeted.marketing.campaigns:
         audience = targeted.marketing.campaigns[key].spec.audience

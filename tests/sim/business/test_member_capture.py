@@ -4,21 +4,13 @@ from collections import Counter
 
 import pytest
 
-from sim.config.load import compose_config, validate
-from sim.experiment.run import simulate
-from sim.metrics.kpis import events_frame, run_summary
+from sim.experiment.run import simulate_overrides, summarise
 
 BASE = ["chain=five_stores", "days=4", "population.size=6000", "seed=12"]
 
 
 def run(*overrides: str):
-    return simulate(validate(compose_config([*BASE, *overrides])))
-
-
-def summary(model) -> dict:
-    monitors = {s.id: s.checkout.monitor for s in model.stores}
-    frame = events_frame(model.log.to_arrow())
-    return run_summary(frame, monitors, model.calendar, model.config.days)
+    return simulate_overrides([*BASE, *overrides])
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +27,7 @@ def test_without_capture_nobody_joins(not_capturing):
     counts = Counter(type(e).__name__ for e in not_capturing.log)
     assert counts["MemberRegistered"] == counts["FollowerGained"] == counts["CaptureAsked"] == 0
     assert not_capturing.membership.stage_counts().sum() == 0
-    assert summary(not_capturing)["members_new"] == 0
+    assert summarise(not_capturing)["members_new"] == 0
 
 
 def test_capture_registers_members_in_the_module_and_records_their_purchases(capturing):
@@ -51,7 +43,7 @@ def test_capture_registers_members_in_the_module_and_records_their_purchases(cap
     purchases = capturing.membership.purchases_frame()
     assert len(purchases) == counts["MemberPurchaseRecorded"] + counts["OnlineOrderPlaced"]
     assert (purchases["store"] == "online").sum() == counts["OnlineOrderPlaced"]
-    kpis = summary(capturing)
+    kpis = summarise(capturing)
     assert kpis["members_new"] == registered and kpis["followers_new"] >= registered
     assert kpis["active_members"] > 0
 
@@ -65,8 +57,8 @@ def test_the_same_customers_come_either_way(capturing, not_capturing):
 
 def test_registering_takes_time_at_the_till(capturing, not_capturing):
     assert (
-        summary(capturing)["checkout_wait_mean_min"]
-        >= summary(not_capturing)["checkout_wait_mean_min"]
+        summarise(capturing)["checkout_wait_mean_min"]
+        >= summarise(not_capturing)["checkout_wait_mean_min"]
     )
 
 

@@ -6,21 +6,13 @@ from collections import Counter
 import pytest
 
 from retail.orders import OrderState
-from sim.config.load import compose_config, validate
-from sim.experiment.run import simulate
-from sim.metrics.kpis import events_frame, run_summary
+from sim.experiment.run import simulate_overrides, summarise
 
 BASE = ["chain=five_stores", "days=9", "population.size=6000", "seed=8", "strategy=weekly_pushes"]
 
 
 def run(*overrides: str):
-    return simulate(validate(compose_config([*BASE, *overrides])))
-
-
-def summary(model) -> dict:
-    monitors = {s.id: s.checkout.monitor for s in model.stores}
-    return run_summary(events_frame(model.log.to_arrow()), monitors, model.calendar,
-                       model.config.days)  # fmt: skip
+    return simulate_overrides([*BASE, *overrides])
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +42,7 @@ def test_parcels_leave_the_inventory_center_and_stock_is_conserved(shopping):
 
 def test_the_ledger_balances_and_on_time_is_the_order_centers(shopping):
     assert shopping.ledger.unbalanced() == []
-    kpis = summary(shopping)
+    kpis = summarise(shopping)
     delivered = shopping.orders.frame().dropna(subset=["fulfilled_at"])
     assert 0 < kpis["on_time_fulfilment_rate"] <= 1
     assert 0 < kpis["online_order_share"] < 0.2

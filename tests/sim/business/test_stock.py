@@ -5,21 +5,13 @@ from collections import Counter
 
 import pytest
 
-from sim.config.load import compose_config, validate
-from sim.experiment.run import simulate
-from sim.metrics.kpis import events_frame, run_summary
+from sim.experiment.run import simulate_overrides, summarise
 
 BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3"]
 
 
 def run(*overrides: str):
-    return simulate(validate(compose_config([*BASE, *overrides])))
-
-
-def summary(model) -> dict:
-    monitors = {s.id: s.checkout.monitor for s in model.stores}
-    frame = events_frame(model.log.to_arrow())
-    return run_summary(frame, monitors, model.calendar, model.config.days)
+    return simulate_overrides([*BASE, *overrides])
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +20,7 @@ def stocked():
 
 
 def test_till_sales_leave_the_centers_shelves_and_stock_is_conserved(stocked):
-    kpis = summary(stocked)
+    kpis = summarise(stocked)
     frame = stocked.inventory.stock_frame()
     stores = [s.id for s in stocked.config.chain.stores]
     sold = frame.loc[frame.index.get_level_values("location").isin(stores), "sold"].sum()
@@ -55,7 +47,7 @@ def test_reviews_at_closing_replenish_the_stores_from_the_warehouse(stocked):
 
 def test_thin_shelves_and_slow_trucks_lose_sales():
     model = run("stock.initial_cover_days=1", "stock.lead_days=3")
-    kpis = summary(model)
+    kpis = summarise(model)
     assert kpis["lost_sales_stockout"] > 100
     assert kpis["fill_rate"] < 0.95
     lost = [e for e in model.log if type(e).__name__ == "LostSaleStockout"]
