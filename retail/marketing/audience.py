@@ -43,7 +43,7 @@ def select(
             chosen &= (snapshot.tags & some) != 0
     stores = set(audience.stores)
     if audience.store_tiers:
-        if store_tiers is None:
+        if not store_tiers:
             raise InvalidInput("audience.store_tiers", "no store tiers are known yet")
         in_tiers = {s for s, tier in store_tiers.items() if tier in audience.store_tiers}
         stores = stores & in_tiers if audience.stores else in_tiers

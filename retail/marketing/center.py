@@ -103,10 +103,12 @@ class MarketingCenter:
             reasons[asked] = self.policy.check_many(members[asked], spec.channel, at)
             go = asked[reasons[asked] == 0]
             go = self._within_budget(campaign, members, go, reasons)
-            self.policy.send_many(members[go], spec.channel, at)
             sent = np.zeros(len(members), bool)
             sent[go] = True
-            campaign.rows = self._rows(campaign, snapshot, chosen, members, held, reasons, sent, at)
+            # Everything that can refuse (contents, coupons) runs before the sends count.
+            rows = self._rows(campaign, snapshot, chosen, members, held, reasons, sent, at)
+            self.policy.send_many(members[go], spec.channel, at)
+            campaign.rows = rows
             campaign.launched = at
             campaign.report = self._report(campaign)
             return campaign.report
@@ -204,6 +206,8 @@ class MarketingCenter:
         campaign still crediting that assigned the member. Returns the credits made."""
         members = np.atleast_1d(np.asarray(members, np.int64))
         amounts = np.atleast_1d(np.asarray(amounts_cents))
+        if len(amounts) == len(members) == 0:
+            return 0
         if amounts.dtype.kind not in "iu" or len(amounts) != len(members):
             raise InvalidInput("amounts_cents", "integer cents, one per member")
         now, credits = seconds(at), 0

@@ -67,6 +67,8 @@ class Offer:
             raise InvalidInput("offer.value", f"must be positive, got {self.value}")
         if self.kind == OfferKind.PERCENT_OFF and not 0 < self.value < 100:
             raise InvalidInput("offer.value", f"a percent off must be in 1..99, got {self.value}")
+        if self.kind == OfferKind.PERCENT_OFF and self.max_discount_cents is None:
+            raise InvalidInput("offer.max_discount_cents", "a percent-off offer needs a cap")
         if self.threshold_cents < 0:
             raise InvalidInput("offer.threshold_cents", "must not be negative")
         if self.valid_days <= 0:
@@ -76,8 +78,6 @@ class Offer:
     def liability_cents(self) -> int:
         """The most one redeemed coupon can cost the chain (what a budget must cover)."""
         if self.kind == OfferKind.PERCENT_OFF:
-            if self.max_discount_cents is None:
-                raise InvalidInput("offer.max_discount_cents", "a percent-off offer needs a cap")
             return self.max_discount_cents
         if self.kind == OfferKind.POINTS:
             return round(self.value * self.point_cost_cents)
@@ -104,7 +104,6 @@ class Content:
     text: str
     segment: str | None = None
     category: str | None = None
-    offer: Offer | None = None  # overrides the campaign's offer for this version
 
 
 @dataclass(frozen=True)

@@ -451,7 +451,8 @@ class Membership:
         """What marketing may know of every live member at `as_of` (no personal data)."""
         segments = np.full(self.state.members.size, -1, np.int8)
         table = self.rfm(as_of, window_days)
-        segments[table.index.to_numpy()] = table["segment"].cat.codes.to_numpy()
+        if len(table):  # nobody bought yet: every segment stays -1
+            segments[table.index.to_numpy()] = table["segment"].cat.codes.to_numpy()
         return snapshot.take(self.state, as_of, segments)
 
     def leave(self, staff: str, at: dt.datetime) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from retail.errors import InvalidInput
+from retail.errors import IllegalTransition, InvalidInput
 from retail.marketing import Audience, CampaignSpec, Content, Interaction, MessageChannel, Offer
 from retail.membership import SEGMENT_NAMES
 from retail.ports import MarketingPort, MembershipPort
@@ -59,6 +59,8 @@ class MarketingDesk:
         self.population, self.catalog = population, catalog
         self.campaigns = campaigns
         self.shop = shop
+        self._placed: dict[str, tuple[int, str, int | None]] = {}  # order -> member, store, coupon
+        shop.on_allocated.append(self._allocated)
         self.online_rate_per_day = online_orders_per_week / 7.0
         self.rng = rng
         self.response = ResponseModel()
@@ -106,16 +108,24 @@ class MarketingDesk:
             self._order(int(member), int(person), snapshot, at, coupon=None)
 
     def _order(self, member: int, person: int, snapshot, at: dt.datetime, coupon: int | None):
-        """An online order of hers through the shop (order center, inventory center), the
-        coupon redeemed against it if it applies; booked with membership (points, affinity)
-        and credited by marketing."""
+        """An online order of hers through the shop (order center, inventory center); it
+        counts once allocated (see `_allocated`)."""
         store = _home_store(snapshot, member)
-        lines, basket = self.shop.basket(person)
-        key = self.shop.place(member, person, store, lines, at)
+        lines, _ = self.shop.basket(person)
+        self._placed[self.shop.next_key] = (member, store, coupon)
+        self.shop.place(member, person, store, lines, at)
+
+    def _allocated(self, key: str, value: int, at: dt.datetime) -> None:
+        """The order will ship `value`: the coupon is redeemed against it if it applies, the
+        purchase booked with membership (points, affinity) and credited by marketing."""
+        member, store, coupon = self._placed.pop(key)
         discount = 0
-        if coupon is not None and basket >= self.campaigns.threshold_cents:
-            discount = self.marketing.redeem(coupon, key, basket, at, member).discount_cents
-        paid = basket - discount
+        if coupon is not None and value >= self.campaigns.threshold_cents:
+            try:
+                discount = self.marketing.redeem(coupon, key, value, at, member).discount_cents
+            except IllegalTransition:  # it expired while the order waited for stock
+                discount = 0
+        paid = value - discount
         self.membership.record_purchase(member, at, ONLINE_STORE, paid)
         self.marketing.policy.interact(member, Interaction.PAYMENT, at)
         self.marketing.record_orders(np.array([member]), np.array([paid]), at)

@@ -1,18 +1,20 @@
 """Members' online orders through the real order center, sourced by the inventory center.
 
 An order is submitted and paid at once (a coupon's discount is the campaign's cost, booked by
-marketing; the order is paid in full), then allocated: the inventory center picks the ship-
-from locations (warehouse or stores, by the chain's sourcing rules) and holds the units.
-Picking takes the rest of the working day, the parcel travels a day or two, and the order
-center judges delivery against the promise and posts the revenue to the ledger. An order
-nothing can serve waits and is retried at the next closing, and cancelled after a few tries.
+marketing; the order is paid in full), then allocated: the inventory center picks the
+ship-from locations (warehouse or stores, by the chain's sourcing rules) and holds the units.
+Listeners hear of the allocation with the value that ships (lines nobody can serve are
+refunded; a cancelled order never counts). Picking takes the rest of the working day, the
+parcel travels a day or two, and the order center judges delivery against the promise and
+posts the revenue to the ledger. An order nothing can serve waits and is retried at the next
+closing, and cancelled after a few tries.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -48,6 +50,9 @@ class OnlineShop:
         self.rng = rng
         self.count = 0
         self.waiting: dict[str, int] = {}  # backordered order -> tries so far
+        # Told when an order is allocated, with the value that will ship (what was not
+        # allocated is refunded): that is when the sale counts for membership and marketing.
+        self.on_allocated: list[Callable[[str, int, dt.datetime], None]] = []
 
     def basket(self, person: int) -> tuple[tuple[OrderLine, ...], int]:
         """What she orders: one to three items chosen as in a store, by her budget."""
@@ -59,9 +64,14 @@ class OnlineShop:
         lines = tuple(OrderLine(sku, n, price) for sku, n, price in self.catalog.sale_lines(picks))
         return lines, sum(line.quantity * line.unit_price_cents for line in lines)
 
+    @property
+    def next_key(self) -> str:
+        """The key `place` gives the next order."""
+        return f"web-{self.count:07d}"
+
     def place(self, member: int, person: int, store: str, lines, at: dt.datetime) -> str:
         """Submit and pay; allocation and fulfilment follow in the twin's time."""
-        key = f"web-{self.count:07d}"
+        key = self.next_key
         self.count += 1
         spec = OrderSpec(
             OrderType.ONLINE, lines, store, member=member, promised=at + PROMISE,
@@ -78,6 +88,9 @@ class OnlineShop:
         if record.state is OrderState.ALLOCATED:
             self.waiting.pop(key, None)
             self.env.process(self._fulfil(key))
+            shipping = record.spec.amount_cents - sum(record.refunded)
+            for listener in self.on_allocated:
+                listener(key, shipping, at)
         else:
             self.waiting[key] = self.waiting.get(key, 0) + 1
 
@@ -95,7 +108,10 @@ class OnlineShop:
         self.orders.complete(key, at)
 
     def _report_due(self, day: int) -> None:
-        start = self.calendar.datetime_at(day * MINUTES_PER_DAY)
+        """Yesterday's promises: every one of them has fallen due by tonight's closing."""
+        if day == 0:
+            return
+        start = self.calendar.datetime_at((day - 1) * MINUTES_PER_DAY)
         table = self.orders.on_time(start, start + dt.timedelta(days=1), by="store")
         for store, row in table.iterrows():
             self.log.append(OnlineOrdersDue(self.env.now, str(store), int(row["due"]),

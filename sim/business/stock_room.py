@@ -141,7 +141,7 @@ class StockRoom:
     def _review(self, day: int) -> None:
         at = self.calendar.datetime_at(self.env.now)
         if self.warehouse is not None:
-            self._top_up_warehouse(at)
+            self._top_up_warehouse(day)
         lead = self.settings.lead_days if self.warehouse else SUPPLIER_LEAD_DAYS
         daily, sigma = self._forecast(day, lead)
         n_skus = len(self.catalog)
@@ -160,10 +160,10 @@ class StockRoom:
                 continue
             for sku, q in lines:
                 self.on_order[i, self._sku[sku]] += q
-            self.env.process(self._deliver(store, lines, lead))
+            self.env.process(self._deliver(store, lines, day + lead))
             self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
 
-    def _top_up_warehouse(self, at) -> None:
+    def _top_up_warehouse(self, day: int) -> None:
         """Suppliers refill the warehouse to its cover when it falls below what the chain
         sells over their lead time and a week."""
         chain_daily = self.expected.sum(axis=0)
@@ -176,7 +176,7 @@ class StockRoom:
         lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, quantities, strict=True) if q]
         if lines:
             self.warehouse_on_order += quantities
-            self.env.process(self._deliver(self.warehouse, lines, SUPPLIER_LEAD_DAYS))
+            self.env.process(self._deliver(self.warehouse, lines, day + SUPPLIER_LEAD_DAYS))
             self.log.append(StockReplenished(self.env.now, self.warehouse, int(quantities.sum()),
                                              SUPPLIER_LEAD_DAYS))  # fmt: skip
 
@@ -191,9 +191,10 @@ class StockRoom:
             self.inventory.dispatch_many(shipping, self.warehouse, store, at)
         return sent
 
-    def _deliver(self, store: str, lines, lead: int) -> Generator[simpy.Event, None, None]:
-        day = self.calendar.day_index(self.env.now)
-        opens = self.calendar.opening(day + lead)[0]
+    def _deliver(self, store: str, lines, due_day: int) -> Generator[simpy.Event, None, None]:
+        """On the shelf when `due_day` opens (the review's day index plus the lead time: a
+        store closing at 24:00 reviews on the day it closes, not the next)."""
+        opens = self.calendar.opening(due_day)[0]
         yield self.env.timeout(max(opens - self.env.now, 0.0))
         at = self.calendar.datetime_at(self.env.now)
         from_supplier = store == self.warehouse or self.warehouse is None

@@ -234,3 +234,31 @@ def test_the_implementations_satisfy_their_ports():
     assert isinstance(ContactPolicy(), ContactPolicyPort)
     assert isinstance(StoreTiering(), TieringPort)
     assert not isinstance(object(), MarketingPort)
+
+
+def test_a_failed_launch_changes_nothing(snapshot):
+    center = MarketingCenter()
+    bad = spec(contents=(Content("shoes!", category="shoes"), Content("plain")), holdout_share=0.0)
+    center.create_campaign("bad", bad, T0)
+    with pytest.raises(InvalidInput, match="shoes"):
+        center.launch("bad", snapshot, T0)
+    screen = MessageChannel.STORE_SCREEN
+    assert center.policy.remaining(0, screen, T0) == center.policy.remaining(1, screen, T0)
+    assert len(center.coupons.coupons.member) == 0
+    center.create_campaign("good", spec(name="good", holdout_share=0.0), T0)
+    assert center.launch("good", snapshot, T0).sent == N
+
+
+def test_small_edges(membership):
+    from retail.marketing import OfferKind
+
+    fresh = Membership(MembershipConfig(), secret="test-secret-0123456789")
+    fresh.follow("oid-x", T0, "north")
+    assert (fresh.snapshot(T0).segment == -1).all()  # nobody bought: no crash, no segment
+    with pytest.raises(InvalidInput, match="max_discount_cents"):
+        Offer(OfferKind.PERCENT_OFF, value=10)
+    center = MarketingCenter()
+    assert center.record_orders(np.array([], np.int64), np.array([]), T0) == 0
+    center.create_campaign("t", spec(audience=Audience(store_tiers=("S",))), T0)
+    with pytest.raises(InvalidInput, match="no store tiers"):
+        center.launch("t", membership.snapshot(T0), T0)
