@@ -136,6 +136,16 @@ class LostSaleStockout(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class StockArrived(Event):
+    """An order of a review reached the shelves (or the warehouse) as the day opened."""
+
+    store: str
+    units: int
+    ordered_day: int
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
 class StockReplenished(Event):
     """A store's review at closing ordered stock, on the shelf `lead_days` later."""
 

@@ -23,7 +23,7 @@ from retail.inventory import SalesChannel
 from retail.inventory.forecast import WARM_UP, fit
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
 from retail.ports import InventoryPort
-from sim.business.events import LostSaleStockout, StockReplenished
+from sim.business.events import LostSaleStockout, StockArrived, StockReplenished
 from sim.config.schema import RunConfig
 from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
@@ -160,7 +160,7 @@ class StockRoom:
                 continue
             for sku, q in lines:
                 self.on_order[i, self._sku[sku]] += q
-            self.env.process(self._deliver(store, lines, day + lead))
+            self.env.process(self._deliver(store, lines, day, day + lead))
             self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
 
     def _top_up_warehouse(self, day: int) -> None:
@@ -176,7 +176,7 @@ class StockRoom:
         lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, quantities, strict=True) if q]
         if lines:
             self.warehouse_on_order += quantities
-            self.env.process(self._deliver(self.warehouse, lines, day + SUPPLIER_LEAD_DAYS))
+            self.env.process(self._deliver(self.warehouse, lines, day, day + SUPPLIER_LEAD_DAYS))
             self.log.append(StockReplenished(self.env.now, self.warehouse, int(quantities.sum()),
                                              SUPPLIER_LEAD_DAYS))  # fmt: skip
 
@@ -191,7 +191,9 @@ class StockRoom:
             self.inventory.dispatch_many(shipping, self.warehouse, store, at)
         return sent
 
-    def _deliver(self, store: str, lines, due_day: int) -> Generator[simpy.Event, None, None]:
+    def _deliver(
+        self, store: str, lines, ordered_day: int, due_day: int
+    ) -> Generator[simpy.Event, None, None]:
         """On the shelf when `due_day` opens (the review's day index plus the lead time: a
         store closing at 24:00 reviews on the day it closes, not the next)."""
         opens = self.calendar.opening(due_day)[0]
@@ -208,6 +210,7 @@ class StockRoom:
         )
         for sku, q in lines:
             on_order[self._sku[sku]] -= q
+        self.log.append(StockArrived(self.env.now, store, sum(q for _, q in lines), ordered_day))
 
     def _forecast(self, day: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
         """Demand for the days after tonight and its one-day error, stores x skus (x days).

@@ -59,3 +59,15 @@ def test_without_stock_tracking_nothing_runs_out():
     kinds = Counter(type(e).__name__ for e in model.log)
     assert kinds["LostSaleStockout"] == kinds["StockReplenished"] == 0
     assert model.inventory.stock_frame().empty
+
+
+@pytest.mark.parametrize("store_format", ["apparel", "convenience"])  # convenience: 24:00
+def test_an_order_reaches_the_shelves_as_its_due_day_opens(store_format):
+    model = run(
+        f"store={store_format}", "days=6", "stock.lead_days=2", "stock.initial_cover_days=3"
+    )
+    arrived = [e for e in model.log if type(e).__name__ == "StockArrived"]
+    assert arrived
+    for event in arrived:
+        lead = 2 if event.store != "W01" else 3  # suppliers take three days
+        assert event.t == model.calendar.opening(event.ordered_day + lead)[0]
