@@ -64,9 +64,14 @@ class ResponseModel:
         affinity for the pushed category; `discount_share` is the offer's value as a share
         of the price (0.2 for 20 % off).
         """
-        u = np.asarray(u, dtype=float)
         p = self.probabilities(channel, segment, affinity_fit, discount_share, contacts_last_7d,
                                tolerance_per_week)  # fmt: skip
+        return self.draw(u, p)
+
+    @staticmethod
+    def draw(u: np.ndarray, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """What recipients did, from four uniforms each and their `probabilities`."""
+        u = np.asarray(u, dtype=float)
         opened = u[:, 0] < p["open"]
         clicked = opened & (u[:, 1] < p["click"])
         ordered = clicked & (u[:, 2] < p["order"])

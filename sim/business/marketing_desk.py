@@ -59,8 +59,6 @@ class MarketingDesk:
         self.population, self.catalog = population, catalog
         self.campaigns = campaigns
         self.shop = shop
-        self._placed: dict[str, tuple[int, str, int | None]] = {}  # order -> member, store, coupon
-        shop.on_allocated.append(self._allocated)
         self.online_rate_per_day = online_orders_per_week / 7.0
         self.rng = rng
         self.response = ResponseModel()
@@ -112,13 +110,16 @@ class MarketingDesk:
         counts once allocated (see `_allocated`)."""
         store = _home_store(snapshot, member)
         lines, _ = self.shop.basket(person)
-        self._placed[self.shop.next_key] = (member, store, coupon)
-        self.shop.place(member, person, store, lines, at)
 
-    def _allocated(self, key: str, value: int, at: dt.datetime) -> None:
+        def allocated(key: str, value: int, at: dt.datetime) -> None:
+            self._allocated(key, value, at, member, store, coupon)
+
+        self.shop.place(member, person, store, lines, at, then=allocated)
+
+    def _allocated(self, key: str, value: int, at: dt.datetime, member: int, store: str,
+                   coupon: int | None) -> None:  # fmt: skip
         """The order will ship `value`: the coupon is redeemed against it if it applies, the
         purchase booked with membership (points, affinity) and credited by marketing."""
-        member, store, coupon = self._placed.pop(key)
         discount = 0
         if coupon is not None and value >= self.campaigns.threshold_cents:
             try:
@@ -202,12 +203,10 @@ class MarketingDesk:
         channel = self.campaigns.channel.lower()
         tolerance = self.population.contact_tolerance_per_week[persons]
         p = self.response.probabilities(channel, segments, fit, value, contacts, tolerance)
-        u = self.rng.random((len(members), 4))
-        answered = self.response.respond(u, channel, segments, fit, value, contacts, tolerance)
-        return p, answered
+        return p, self.response.draw(self.rng.random((len(members), 4)), p)
 
     def _log_pushes(self, key, table, members, answered, snapshot) -> None:
-        home = np.array([_home_store(snapshot, m) for m in table.index])
+        home = _home_stores(snapshot, table.index.to_numpy())
         sent_home = home[table["sent"].to_numpy()]
         for store in sorted(set(home)):
             mine = home == store
@@ -239,6 +238,12 @@ class MarketingDesk:
             )  # fmt: skip
 
 
+def _home_stores(snapshot, members: np.ndarray) -> np.ndarray:
+    """Each member's home store name (`online` for one who has none)."""
+    codes = snapshot.store[np.searchsorted(snapshot.member, members)]
+    names = np.array([*snapshot.stores, ONLINE_STORE], dtype=object)
+    return names[np.where(codes >= 0, codes, len(snapshot.stores))]
+
+
 def _home_store(snapshot, member: int) -> str:
-    code = snapshot.store[np.searchsorted(snapshot.member, member)]
-    return snapshot.stores[code] if code >= 0 else ONLINE_STORE
+    return str(_home_stores(snapshot, np.array([member]))[0])

@@ -12,7 +12,6 @@ closing, and cancelled after a few tries.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Callable, Generator
 
@@ -50,29 +49,28 @@ class OnlineShop:
         self.rng = rng
         self.count = 0
         self.waiting: dict[str, int] = {}  # backordered order -> tries so far
-        # Told when an order is allocated, with the value that will ship (what was not
-        # allocated is refunded): that is when the sale counts for membership and marketing.
-        self.on_allocated: list[Callable[[str, int, dt.datetime], None]] = []
+        # Per order, who is told when it is allocated, with the value that will ship (what
+        # was not allocated is refunded): that is when the sale counts.
+        self._then: dict[str, Callable[[str, int, dt.datetime], None]] = {}
 
     def basket(self, person: int) -> tuple[tuple[OrderLine, ...], int]:
         """What she orders: one to three items chosen as in a store, by her budget."""
         budget = int(self.population.spending_power_cents[person])
         cdf = self.catalog.choice_cdf(budget, float(self.population.price_sensitivity[person]))
         count = 1 + int(self.rng.integers(0, 3))
-        last = len(self.catalog) - 1
-        picks = [min(bisect.bisect_right(cdf, self.rng.random()), last) for _ in range(count)]
+        picks = [self.catalog.pick(cdf, self.rng.random()) for _ in range(count)]
         lines = tuple(OrderLine(sku, n, price) for sku, n, price in self.catalog.sale_lines(picks))
         return lines, sum(line.quantity * line.unit_price_cents for line in lines)
 
-    @property
-    def next_key(self) -> str:
-        """The key `place` gives the next order."""
-        return f"web-{self.count:07d}"
-
-    def place(self, member: int, person: int, store: str, lines, at: dt.datetime) -> str:
-        """Submit and pay; allocation and fulfilment follow in the twin's time."""
-        key = self.next_key
+    def place(
+        self, member: int, person: int, store: str, lines, at: dt.datetime,
+        then: Callable[[str, int, dt.datetime], None],
+    ) -> str:  # fmt: skip
+        """Submit and pay; allocation and fulfilment follow in the twin's time, and `then`
+        (order key, value that ships, when) is called once the order is allocated."""
+        key = f"web-{self.count:07d}"
         self.count += 1
+        self._then[key] = then
         spec = OrderSpec(
             OrderType.ONLINE, lines, store, member=member, promised=at + PROMISE,
             lat=float(self.population.home_lat[person]),
@@ -88,9 +86,7 @@ class OnlineShop:
         if record.state is OrderState.ALLOCATED:
             self.waiting.pop(key, None)
             self.env.process(self._fulfil(key))
-            shipping = record.spec.amount_cents - sum(record.refunded)
-            for listener in self.on_allocated:
-                listener(key, shipping, at)
+            self._then.pop(key)(key, record.spec.amount_cents - sum(record.refunded), at)
         else:
             self.waiting[key] = self.waiting.get(key, 0) + 1
 
@@ -127,5 +123,6 @@ class OnlineShop:
                 if tries >= RETRIES:
                     self.orders.cancel(key, at)
                     del self.waiting[key]
+                    del self._then[key]
                 else:
                     self._allocate(key, at)

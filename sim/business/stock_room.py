@@ -106,14 +106,14 @@ class StockRoom:
             if units > there:
                 self.log.append(LostSaleStockout(self.env.now, store, visit, sku, units - there))
         if holding:
-            key = f"{store}/visit-{visit}"
+            key = _basket_key(store, visit)
             self.inventory.reserve(key, holding, self._now(), SalesChannel.STORE, BASKET_HOLD)
             self._held.add(key)
         return kept
 
     def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
         """She paid: what she held leaves the shelves through the center."""
-        key = f"{store}/visit-{visit}"
+        key = _basket_key(store, visit)
         self._held.discard(key)
         self.inventory.commit(key, self._now())
         day = self.calendar.day_index(self.env.now)
@@ -123,7 +123,7 @@ class StockRoom:
 
     def put_back(self, store: str, visit: int) -> None:
         """She left without paying: what she held goes back on the shelves."""
-        key = f"{store}/visit-{visit}"
+        key = _basket_key(store, visit)
         if key in self._held:
             self._held.discard(key)
             self.inventory.release(key, self._now())
@@ -231,3 +231,8 @@ class StockRoom:
         factors = np.array([self.calendar.weekday_factor(day + 1 + d) for d in range(horizon)])
         daily = level[:, :, None] * factors[None, None, :]
         return daily, np.sqrt(level * factors.max())
+
+
+def _basket_key(store: str, visit: int) -> str:
+    """The reservation holding a shopper's basket."""
+    return f"{store}/visit-{visit}"

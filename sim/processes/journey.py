@@ -6,7 +6,6 @@ stream, so two strategies on one seed differ only where the strategy makes them 
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
@@ -130,8 +129,7 @@ def _basket(store: StoreRuntime, shopper: Shopper) -> tuple[list[int], int]:
     budget = int(store.population.spending_power_cents[shopper.customer] * fmt.spend_scale)
     sensitivity = float(store.population.price_sensitivity[shopper.customer])
     cdf = catalog.choice_cdf(budget, sensitivity)
-    last = len(catalog) - 1
-    picks = [min(bisect.bisect_right(cdf, shopper.uniform()), last) for _ in range(count)]
+    picks = [catalog.pick(cdf, shopper.uniform()) for _ in range(count)]
     return picks, sum(catalog.prices[i] for i in picks)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Sequence
@@ -44,6 +45,10 @@ class Catalog:
         cdf = list(itertools.accumulate(weights))
         total = cdf[-1]
         return [w / total for w in cdf]
+
+    def pick(self, cdf: Sequence[float], u: float) -> int:
+        """The item a uniform `u` chooses from `choice_cdf` weights."""
+        return min(bisect.bisect_right(cdf, u), len(self.skus) - 1)
 
     def sale_lines(self, picks: Sequence[int]) -> tuple[tuple[str, int, int], ...]:
         """The picked items as till lines (sku, quantity, unit price in cents), in sku order."""

@@ -262,3 +262,13 @@ def test_small_edges(membership):
     center.create_campaign("t", spec(audience=Audience(store_tiers=("S",))), T0)
     with pytest.raises(InvalidInput, match="no store tiers"):
         center.launch("t", membership.snapshot(T0), T0)
+
+
+def test_a_personalised_text_carries_the_way_to_refuse_personalisation():
+    from retail.marketing.personalisation import REFUSE_NOTE, render
+
+    assert render(Content("New in: dresses", category="dresses")).endswith(REFUSE_NOTE)
+    assert render(Content("For our best customers", segment="important_value")).endswith(
+        REFUSE_NOTE
+    )
+    assert REFUSE_NOTE not in render(Content("Our spring offer"))
