@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 import simpy
 
+from retail.inventory import SalesChannel
 from sim.business.marketing_desk import MarketingDesk
 from sim.business.membership_desk import MembershipDesk
 from sim.business.modules import (
@@ -13,9 +14,12 @@ from sim.business.modules import (
     build_marketing,
     build_membership,
     build_orders,
+    build_tiering,
 )
+from sim.business.head_office import HeadOffice
 from sim.business.online_shop import OnlineShop
 from sim.business.stock_room import StockRoom
+from sim.agents.franchise_owner import FranchiseOwner
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -95,11 +99,41 @@ class TwinModel(mesa.Model):
             self.shop,
             streams.get("online"),
         )
+        self.tiering = build_tiering(config)
+        franchise = config.chain.franchise
+        owners = [
+            FranchiseOwner(
+                self,
+                site.id,
+                franchise.initial_pool_share,
+                franchise.hurdle_cents_per_week,
+                franchise.step,
+                franchise.max_pool_share,
+            )  # fmt: skip
+            for site in config.chain.stores
+            if site.kind == "franchise"
+        ]
+        if self.stock_room is not None:  # the owners' opening shares, before anything sells
+            at = self.calendar.datetime_at(0.0)
+            for owner in owners:
+                self.inventory.set_share(owner.store, SalesChannel.ONLINE, owner.pool_share, at)
+        self.head_office = HeadOffice(
+            self.env,
+            self.log,
+            self.calendar,
+            self.orders,
+            self.ledger,
+            self.tiering,
+            self.inventory if self.stock_room is not None else None,
+            config.chain,
+            owners,
+        )
         self.devices = StoreDevices(
             self.env,
             config.hardware,
             streams,
             self.log,
+            self.head_office.receive,
             swap_rolls_at_near_end=config.strategy.printer_roll == "swap_at_near_end",
         )
         self.stores = [
@@ -116,6 +150,7 @@ class TwinModel(mesa.Model):
             if self.stock_room is not None:
                 self.env.process(self.stock_room.closing(config.days))
             self.env.process(self.shop.closing(config.days))
+            self.env.process(self.head_office.closing(config.days))
 
     @property
     def horizon_min(self) -> float:

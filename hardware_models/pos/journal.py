@@ -29,6 +29,7 @@ class SaleRecord:
     amount_cents: int
     payment: str
     offline: bool
+    reference: str = ""  # what the sale settles in store systems, e.g. the basket's stock hold
 
 
 class JournalStorage(Protocol):

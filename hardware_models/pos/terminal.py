@@ -80,9 +80,14 @@ class PosTerminal:
         return True
 
     def complete_sale(
-        self, at_s: float, items: tuple[tuple[str, int, int], ...], payment: str
+        self,
+        at_s: float,
+        items: tuple[tuple[str, int, int], ...],
+        payment: str,
+        reference: str = "",
     ) -> SaleOutcome:
-        """The customer pays: journal, then forward (or keep, while offline)."""
+        """The customer pays: journal, then forward (or keep, while offline). `reference`
+        travels with the sale (the basket's stock hold, an order number)."""
         if self.state is TerminalState.ERROR:
             return SaleOutcome("refused", None, "terminal_error")
         if self.state is not TerminalState.BUSY:
@@ -104,6 +109,7 @@ class PosTerminal:
             amount,
             payment,
             offline=not self.link_up,
+            reference=reference,
         )
         self.journal.record_sale(sale)
         if self.link_up and self._send(sale, at_s):

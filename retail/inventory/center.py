@@ -30,7 +30,7 @@ from retail.inventory.reservations import (
     quantity_of,
 )
 from retail.inventory.sourcing import SourcingRules
-from retail.inventory.stock import StockPool
+from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
 
 DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
@@ -54,6 +54,7 @@ class InventoryCenter:
         # order key -> the AllocationBatch that holds it, or a kept allocation (see `_keep`)
         self._allocations: dict[str, tuple | AllocationBatch] = {}
         self._lock = threading.Lock()
+        self.share_changes: list[tuple[dt.datetime, str, SalesChannel, int, int]] = []
 
     @property
     def locations(self) -> tuple[Location, ...]:
@@ -440,6 +441,32 @@ class InventoryCenter:
         )
         return Allocation(order, strategy, tuple(Shipment(*s) for s in shipments), backordered,
                           candidates, skipped, why)  # fmt: skip
+
+    # --- channel shares -------------------------------------------------------------------
+    def set_share(
+        self, location: str, channel: SalesChannel, share: float, at: dt.datetime
+    ) -> float:
+        """How much of its stock `location` opens to `channel` from `at` on (a franchise
+        owner widening or narrowing what the shared pool may ship); returns the share before.
+        Units already held stay held. Logged in `share_changes`."""
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise InvalidInput(f"{location}.shares.{SalesChannel(channel).name}",
+                               f"must be within [0, 1], got {share!r}")  # fmt: skip
+        with self._lock:
+            pool = self.pool
+            column = pool.location_column(location)
+            before = int(pool.share_bp[channel, column])
+            after = round(share * BASIS)
+            if after != before:
+                pool.share_bp[channel, column] = after
+                self._allocator = Allocator(pool, self.rules)  # delivery sites may change
+                self.share_changes.append((at, location, SalesChannel(channel), before, after))
+            return before / BASIS
+
+    def share(self, location: str, channel: SalesChannel) -> float:
+        """The share of its stock `location` opens to `channel`."""
+        with self._lock:
+            return int(self.pool.share_bp[channel, self.pool.location_column(location)]) / BASIS
 
     # --- queries -----------------------------------------------------------------------------
     def position(self, sku: str, location: str) -> StockPosition:

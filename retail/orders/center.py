@@ -156,7 +156,9 @@ class OrderCenter:
             self._check(record, "complete")
             spec = record.spec
             if record.type is OrderType.STORE_SALE:
-                if self.inventory is not None:
+                if self.inventory is not None and spec.hold is not None:
+                    self.inventory.commit(spec.hold, at)  # a till may have committed it: once
+                elif self.inventory is not None:
                     self.inventory.sell_many(_units(spec), spec.store, at)
                 record.sold = [line.quantity for line in spec.lines]
                 self._fulfil(record, at)
@@ -342,6 +344,8 @@ def _validate(key: str, spec: OrderSpec) -> None:
         raise InvalidInput(
             f"order {key!r}.lat/lon", "an online order needs a delivery address or a pickup store"
         )
+    if spec.hold is not None and spec.type is not OrderType.STORE_SALE:
+        raise InvalidInput(f"order {key!r}.hold", "only a store sale settles a basket hold")
     if spec.type in MOVES_GOODS:
         for name in ("source", "destination"):
             if not getattr(spec, name):

@@ -75,7 +75,8 @@ class OrderSpec:
     """What is submitted under an idempotency key; the same key must always carry the same
     spec. `store`: the originating store (whose follower or guide brought the order, or the
     till's store); `source`/`destination`: the two locations of a transfer or purchase order;
-    `lat`/`lon`: where an online order is delivered."""
+    `lat`/`lon`: where an online order is delivered; `hold`: the reservation that held a store
+    sale's basket (completing the sale commits it rather than selling the units again)."""
 
     type: OrderType
     lines: tuple[OrderLine, ...]
@@ -89,6 +90,7 @@ class OrderSpec:
     lat: float | None = None
     lon: float | None = None
     origin_order: str | None = None  # the sale a return belongs to
+    hold: str | None = None  # a store sale's basket, held in the inventory center at the till
 
     @property
     def amount_cents(self) -> int:

@@ -173,3 +173,39 @@ class OnlineOrdersDue(Event):
     due: int
     on_time: int
     observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueShareSettled(Event):
+    """A store's shares of the day's sales as the revenue ledger split them: `till_cents` from
+    its own tills, `pool_cents` from online orders it brought or shipped."""
+
+    store: str
+    till_cents: int
+    pool_cents: int
+    orders: int
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTiered(Event):
+    """The tiering module's tier for a store at closing, over the trailing window."""
+
+    store: str
+    tier: str
+    previous: str
+    days_online: int
+    penetration: float
+    on_time_rate: float
+    reason: str
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class PoolShareChanged(Event):
+    """A franchise owner changed how much of her stock the shared pool may ship."""
+
+    store: str
+    before: float
+    after: float
+    pool_cents: int  # what sharing paid her since her last review

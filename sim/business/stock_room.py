@@ -121,6 +121,11 @@ class StockRoom:
         for sku, n, _ in lines:
             self.sold[row, self._sku[sku], day] += n
 
+    def basket(self, store: str, visit: int) -> str:
+        """The reservation holding her basket, "" if she holds nothing."""
+        key = _basket_key(store, visit)
+        return key if key in self._held else ""
+
     def put_back(self, store: str, visit: int) -> None:
         """She left without paying: what she held goes back on the shelves."""
         key = _basket_key(store, visit)

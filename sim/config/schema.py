@@ -38,12 +38,26 @@ class Site:
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
     traffic_factor: NonNegative = 1.0
+    online_since: dt.date | None = None  # when the store began selling online (tiering)
+
+
+@dataclass(config=STRICT)
+class FranchiseOwners:
+    """How franchise owners decide what share of their stock the shared pool may ship."""
+
+    initial_pool_share: Probability = 0.3
+    review_every_days: PositiveInt = 7
+    hurdle_cents_per_week: Cents = 5_000  # sharing must pay this a week to open more
+    step: Probability = 0.1
+    max_pool_share: Probability = 1.0
 
 
 @dataclass(config=STRICT)
 class ChainConfig:
     name: str
     sites: list[Site]
+    franchise: FranchiseOwners = Field(default_factory=FranchiseOwners)
+    tier_window_days: PositiveInt = 28  # store tiers judge this many days of orders
 
     @model_validator(mode="after")
     def _unique_ids_and_a_store(self) -> ChainConfig:

@@ -7,19 +7,25 @@ to devices at their times; uplink outages take every till of the store offline.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Generator
+import functools
+from collections.abc import Callable, Generator
 
 import simpy
 
 from hardware_models.faults import FaultOccurrence, RandomFaults, ScheduledFault, plan_faults
-from hardware_models.pos import MemoryStorage, OfflineJournal, OfflinePolicy, PosTerminal
+from hardware_models.pos import (
+    MemoryStorage,
+    OfflineJournal,
+    OfflinePolicy,
+    PosTerminal,
+    SaleRecord,
+)
 from hardware_models.printer import PrinterSettings, ReceiptPrinter
 from hardware_models.sensors import DoorCounter, DoorCounterConfig, RfidConfig, RfidReader
 from hardware_models.uplink import Uplink
 from sim.config.fields import clock_minutes
 from sim.config.hardware import HardwareConfig, device_names
 from sim.devices.events import OfflineSalesForwarded, UplinkRestored, UplinkWentDown
-from sim.devices.head_office import HeadOfficeSales
 from sim.devices.sensors import DoorSensor, FittingRoomReader
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY
@@ -38,14 +44,15 @@ class StoreDevices:
         config: HardwareConfig,
         streams: Streams,
         log: EventLog,
+        forward: Callable[[str, SaleRecord, bool], None],
         swap_rolls_at_near_end: bool = False,
     ) -> None:
         self.env = env
+        self.forward = forward  # head office's receiving end: (store, sale, flagged)
         self.swap_rolls_at_near_end = swap_rolls_at_near_end
         self.config = config
         self.streams = streams
         self.log = log
-        self.head_office = HeadOfficeSales()
         self.tills: dict[str, Till] = {}  # by terminal and by printer name
         self.uplinks: dict[str, Uplink] = {}
         self._outages: dict[str, int] = {}  # overlapping outages in progress, per store
@@ -90,7 +97,7 @@ class StoreDevices:
         terminal = PosTerminal(
             terminal_name,
             OfflineJournal(storage),
-            self.head_office.receive,
+            functools.partial(self.forward, store),
             self._policy,
             online=uplink.up,
         )

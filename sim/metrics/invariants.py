@@ -54,7 +54,7 @@ def _in_table(table: pa.Table, known: np.ndarray) -> bool:
 def sales_not_forwarded_once(model) -> int:
     """Sales completed at the tills minus those head office received or a journal holds,
     plus any head office received twice: zero when forwarding is exactly once."""
-    office = model.devices.head_office
+    office = model.head_office
     tills = {id(t): t for t in model.devices.tills.values()}.values()
     pending = sum(len(t.terminal.journal.pending) for t in tills)
     completed = sum(1 for e in model.log if type(e).__name__ == "SaleCompleted")

@@ -175,7 +175,9 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
     till = None if store.validating else store.till(lane)
     if till is not None:
         lines = store.catalog.sale_lines(items)
-        outcome = yield from till.ring_up(shopper.visit, lines, method)
+        stock = store.stock_room
+        held = stock.basket(store.id, shopper.visit) if stock is not None else ""
+        outcome = yield from till.ring_up(shopper.visit, lines, method, held)
         if outcome.sale is None:
             lanes.release(lane)
             _end(store, shopper, "refused")

@@ -190,3 +190,22 @@ def test_bad_orders_and_rules_name_the_field():
         SourcingRules(strategy="cheapest")
     with pytest.raises(InvalidInput, match="lat/lon"):
         center.allocate(order("b2", ("coat", 1), where=(95.0, 0.0)), T)
+
+
+def test_a_franchise_store_ships_online_only_once_its_owner_opens_its_stock():
+    locations = [
+        Location("DC", LocationKind.WAREHOUSE, 31.50, 121.00),
+        Location("F1", LocationKind.FRANCHISE_STORE, 31.23, 121.47),
+    ]
+    center = InventoryCenter(locations, SourcingRules(strategy="distance"))
+    center.receive_many(["tee", "tee"], ["DC", "F1"], [5, 10], T)
+    order = Order("o1", (OrderLine("tee", 2, 5_000),), 31.23, 121.47)
+    assert center.quote(order, T).shipments[0].location == "DC"  # F1 shares nothing yet
+    assert center.available("tee", "F1", SalesChannel.ONLINE) == 0
+    assert center.set_share("F1", SalesChannel.ONLINE, 0.5, T) == 0.0
+    assert center.share("F1", SalesChannel.ONLINE) == 0.5
+    assert center.available("tee", "F1", SalesChannel.ONLINE) == 5
+    assert center.quote(order, T).shipments[0].location == "F1"  # next door, now open
+    assert center.share_changes == [(T, "F1", SalesChannel.ONLINE, 0, 5_000)]
+    with pytest.raises(InvalidInput, match=r"F1.shares.ONLINE"):
+        center.set_share("F1", SalesChannel.ONLINE, 1.5, T)

@@ -6,7 +6,14 @@ import datetime as dt
 import pytest
 
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, OutOfStock
-from retail.inventory import InventoryCenter, Location, LocationKind, OrderLine, SourcingRules
+from retail.inventory import (
+    InventoryCenter,
+    Location,
+    LocationKind,
+    OrderLine,
+    SalesChannel,
+    SourcingRules,
+)
 from retail.orders.center import OrderCenter
 from retail.orders.types import OrderSpec, OrderState, OrderType
 
@@ -209,3 +216,27 @@ def test_the_centers_satisfy_their_ports(orders, inventory):
     assert isinstance(inventory, InventoryPort)
     assert isinstance(orders, OrderPort)
     assert not isinstance(object(), InventoryPort)
+
+
+def test_a_store_sale_settles_the_basket_its_till_held_and_sells_nothing_twice(orders, inventory):
+    inventory.reserve("basket-1", [("tee", "S1", 2)], T, SalesChannel.STORE)
+    inventory.commit("basket-1", T)  # the till took the basket off the shelf at payment
+    sale = OrderSpec(OrderType.STORE_SALE, (OrderLine("tee", 2, 5_000),), "S1", hold="basket-1")
+    orders.submit("pos-1", sale, T)
+    orders.pay("pos-1", 10_000, T)
+    orders.complete("pos-1", T)
+    assert inventory.position("tee", "S1").on_hand == 1  # 3 - 2, once
+    inventory.reserve("basket-2", [("tee", "S1", 1)], T, SalesChannel.STORE)
+    held = OrderSpec(OrderType.STORE_SALE, (OrderLine("tee", 1, 5_000),), "S1", hold="basket-2")
+    orders.submit("pos-2", held, T)
+    orders.pay("pos-2", 5_000, T)
+    orders.complete("pos-2", T)  # the order center commits a hold the till left open
+    assert inventory.position("tee", "S1") == (0, 0, 0, 0)
+    assert inventory.reservation("basket-2").state.value == "committed"
+
+
+def test_only_a_store_sale_may_name_a_basket_hold(orders):
+    bad = OrderSpec(OrderType.ONLINE, (OrderLine("tee", 1, 5_000),), "S1", lat=31.2, lon=121.5,
+                    hold="basket-1")  # fmt: skip
+    with pytest.raises(InvalidInput, match="hold"):
+        orders.submit("o9", bad, T)

@@ -55,7 +55,7 @@ def test_outage_sales_go_offline_and_reach_head_office_exactly_once(faulty):
     assert offline and all(14 * 60 <= e.t <= 16 * 60 for e in offline)
     forwarded = sum(e.count for e in of(faulty, "OfflineSalesForwarded"))
     assert forwarded == len(offline)
-    office = faulty.devices.head_office
+    office = faulty.head_office
     sold = sum(e.amount_cents for e in of(faulty, "SaleCompleted"))
     assert office.revenue_cents == sold and office.duplicates == 0
 
@@ -107,7 +107,7 @@ def test_random_jams_and_outages_run_without_ending_the_run():
     )
     counts = kinds(model)
     assert counts["DeviceFixed"] > 0 and counts["UplinkWentDown"] > 0
-    assert model.devices.head_office.revenue_cents == sum(
+    assert model.head_office.revenue_cents == sum(
         e.amount_cents for e in of(model, "SaleCompleted")
     )
 

@@ -1,0 +1,134 @@
+"""Head office: where till sales land (in the order center, which splits them in the revenue
+ledger), and its closing jobs: the day's revenue-share settlement per store, the franchise
+owners' reviews of what they share, and store tiering over a trailing window.
+
+A till forwards each sale once its link is up (at once, or when an outage ends); head office
+books it at the time it was rung up, idempotent by the terminal's sale key, so the twin can
+check that every sale arrived exactly once whatever the uplink and terminals did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Generator
+
+import simpy
+
+from hardware_models.pos import SaleRecord
+from retail.inventory import OrderLine, SalesChannel
+from retail.orders import OrderSpec, OrderType
+from retail.ports import InventoryPort, LedgerPort, OrderPort, TieringPort
+from retail.stores import indicators
+from sim.agents.franchise_owner import FranchiseOwner
+from sim.business.events import PoolShareChanged, RevenueShareSettled, StoreTiered
+from sim.config.schema import ChainConfig
+from sim.engine.calendar import Calendar
+from sim.engine.events import EventLog
+
+SECONDS_PER_MINUTE = 60.0
+
+
+class HeadOffice:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        log: EventLog,
+        calendar: Calendar,
+        orders: OrderPort,
+        ledger: LedgerPort,
+        tiering: TieringPort,
+        inventory: InventoryPort | None,
+        chain: ChainConfig,
+        owners: list[FranchiseOwner],
+    ) -> None:
+        self.env, self.log, self.calendar = env, log, calendar
+        self.orders, self.ledger, self.tiering, self.inventory = orders, ledger, tiering, inventory
+        self.chain = chain
+        self.owners = owners
+        self.amounts: dict[str, int] = {}  # till sales booked, by sale key
+        self.flagged: set[str] = set()  # forwarded with a flag (e.g. over the offline cap)
+        self.duplicates = 0
+        self.tiers: dict[str, str] = {}
+        self._pool_since_review: dict[str, int] = {owner.store: 0 for owner in owners}
+        self._launched = {site.id: site.online_since for site in chain.stores}
+
+    # --- till sales ----------------------------------------------------------------------------
+    def receive(self, store: str, sale: SaleRecord, flagged: bool) -> None:
+        """A till forwarded a sale: book it as a store sale at the time it was rung up."""
+        if sale.key in self.amounts:
+            self.duplicates += 1
+            return
+        at = self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE)
+        lines = tuple(OrderLine(sku, quantity, price) for sku, quantity, price in sale.items)
+        spec = OrderSpec(OrderType.STORE_SALE, lines, store, hold=sale.reference or None)
+        self.orders.submit(sale.key, spec, at)
+        self.orders.pay(sale.key, sale.amount_cents, at)
+        self.orders.complete(sale.key, at)
+        self.amounts[sale.key] = sale.amount_cents
+        if flagged:
+            self.flagged.add(sale.key)
+
+    @property
+    def revenue_cents(self) -> int:
+        return sum(self.amounts.values())
+
+    # --- closing ---------------------------------------------------------------------------
+    def closing(self, days: int) -> Generator[simpy.Event, None, None]:
+        franchise = self.chain.franchise
+        for day in range(days):
+            yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
+            at = self.calendar.datetime_at(self.env.now)
+            start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
+            self._settle(start, start + dt.timedelta(days=1))
+            if (day + 1) % franchise.review_every_days == 0:
+                self._review_pool_shares(franchise.review_every_days, at)
+            self._tier(at, start + dt.timedelta(days=1))
+
+    def _settle(self, start: dt.datetime, end: dt.datetime) -> None:
+        """Each store's shares of what the ledger posted today, till sales apart from the pool."""
+        frame = self.ledger.frame()
+        frame = frame[
+            (frame["at"] >= start) & (frame["at"] < end) & (frame["party_kind"] == "store")
+        ]
+        from_till = frame["order"].isin(self.amounts.keys())
+        for store in sorted(site.id for site in self.chain.stores):
+            mine = frame["party"] == store
+            till = int(frame.loc[mine & from_till, "cents"].sum())
+            pool = int(frame.loc[mine & ~from_till, "cents"].sum())
+            if store in self._pool_since_review:
+                self._pool_since_review[store] += pool
+            if till or pool:
+                orders = int(frame.loc[mine, "order"].nunique())
+                self.log.append(RevenueShareSettled(self.env.now, store, till, pool, orders))
+
+    def _review_pool_shares(self, days: int, at: dt.datetime) -> None:
+        for owner in self.owners:
+            paid = self._pool_since_review[owner.store]
+            self._pool_since_review[owner.store] = 0
+            before = owner.pool_share
+            after = owner.review(paid, days)
+            if after != before:
+                if self.inventory is not None:
+                    self.inventory.set_share(owner.store, SalesChannel.ONLINE, after, at)
+                self.log.append(PoolShareChanged(self.env.now, owner.store, before, after, paid))
+
+    def _tier(self, at: dt.datetime, end: dt.datetime) -> None:
+        """Tiers over the trailing window of orders, by the tiering module's rules."""
+        start = end - dt.timedelta(days=self.chain.tier_window_days)
+        table = indicators(self._launched, self.orders.frame(), at, start, end)
+        tiers = self.tiering.assign(table)
+        for store, row in tiers.iterrows():
+            previous = self.tiers.get(store, "")
+            self.tiers[store] = row["tier"]
+            self.log.append(
+                StoreTiered(
+                    self.env.now,
+                    store,
+                    row["tier"],
+                    previous,
+                    int(row["days_online"]),
+                    float(row["penetration"]),
+                    float(row["on_time_rate"]),  # NaN: nothing was due
+                    row["reason"],
+                )
+            )
