@@ -6,6 +6,8 @@ import mesa
 import simpy
 
 from retail.inventory import SalesChannel
+from sim.agents.franchise_owner import FranchiseOwner
+from sim.business.head_office import HeadOffice
 from sim.business.marketing_desk import MarketingDesk
 from sim.business.membership_desk import MembershipDesk
 from sim.business.modules import (
@@ -16,10 +18,8 @@ from sim.business.modules import (
     build_orders,
     build_tiering,
 )
-from sim.business.head_office import HeadOffice
 from sim.business.online_shop import OnlineShop
 from sim.business.stock_room import StockRoom
-from sim.agents.franchise_owner import FranchiseOwner
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -109,7 +109,7 @@ class TwinModel(mesa.Model):
                 franchise.hurdle_cents_per_week,
                 franchise.step,
                 franchise.max_pool_share,
-            )  # fmt: skip
+            )
             for site in config.chain.stores
             if site.kind == "franchise"
         ]
