@@ -20,6 +20,8 @@ import pandas as _pd
 from retail.inventory.allocation import Allocation as _Allocation
 from retail.inventory.allocation import Order as _Order
 from retail.inventory.batch import OrderBatch as _OrderBatch
+from retail.inventory.transfers import TransferProposal as _TransferProposal
+from retail.inventory.transfers import TransferRules as _TransferRules
 from retail.inventory.types import Reservation as _Reservation
 from retail.inventory.types import SalesChannel as _SalesChannel
 from retail.inventory.types import StockPosition as _StockPosition
@@ -121,6 +123,9 @@ class InventoryPort(_Protocol):
     def release_many(self, keys: _Sequence[str], at: _dt.datetime) -> _np.ndarray: ...
     def expire(self, at: _dt.datetime) -> list[str]: ...
     def quote(self, order: _Order, at: _dt.datetime) -> _Allocation: ...
+    def propose_transfers(
+        self, daily_sales: _pd.Series, rules: _TransferRules | None = None
+    ) -> list[_TransferProposal]: ...
     def set_share(
         self, location: str, channel: _SalesChannel, share: float, at: _dt.datetime
     ) -> float: ...

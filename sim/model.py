@@ -20,6 +20,7 @@ from sim.business.modules import (
 )
 from sim.business.online_shop import OnlineShop
 from sim.business.stock_room import StockRoom
+from sim.business.transfers import StoreTransfers
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
@@ -28,6 +29,7 @@ from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.world.catalog import Catalog
 from sim.world.population import Population
+from sim.world.staff_turnover import StaffTurnover
 from sim.world.store import StoreRuntime
 
 STEP_MIN = 60.0
@@ -72,15 +74,21 @@ class TwinModel(mesa.Model):
             config.strategy.member_capture,
         )
         self.inventory = build_inventory(config)
-        self.stock_room = (
-            StockRoom(self.env, self.log, self.calendar, self.inventory, config, self.catalog)
-            if config.stock.enabled and config.mode == "store"
-            else None
-        )
+        tracked = config.stock.enabled and config.mode == "store"
         self.ledger = build_ledger(config)
         # Without stock tracking, orders are not checked against stock: the store ships them.
-        self.orders = build_orders(
-            config, self.inventory if self.stock_room is not None else None, self.ledger
+        self.orders = build_orders(config, self.inventory if tracked else None, self.ledger)
+        transfers = (
+            StoreTransfers(self.env, self.log, self.calendar, self.inventory, self.orders)
+            if tracked and config.stock.transfers
+            else None
+        )
+        self.stock_room = (
+            StockRoom(
+                self.env, self.log, self.calendar, self.inventory, config, self.catalog, transfers
+            )
+            if tracked
+            else None
         )
         self.shop = OnlineShop(self.env, self.log, self.calendar, self.orders, self.catalog,
                                self.population, streams.get("online-shop"))  # fmt: skip
@@ -151,6 +159,11 @@ class TwinModel(mesa.Model):
                 self.env.process(self.stock_room.closing(config.days))
             self.env.process(self.shop.closing(config.days))
             self.env.process(self.head_office.closing(config.days))
+            turnover = StaffTurnover(self.env, self.log, self.calendar, self.membership,
+                                     config.store.guide_turnover_per_year)  # fmt: skip
+            for store in self.stores:
+                rng = streams.get(f"staff-turnover/{store.id}")
+                self.env.process(turnover.run(store, rng, config.days))
 
     @property
     def horizon_min(self) -> float:

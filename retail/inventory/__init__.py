@@ -6,6 +6,7 @@ from retail.inventory.allocation import Allocation, Candidate, Order, OrderLine,
 from retail.inventory.center import InventoryCenter
 from retail.inventory.geo import great_circle_km
 from retail.inventory.sourcing import SourcingRules, Strategy
+from retail.inventory.transfers import TransferProposal, TransferRules
 from retail.inventory.types import (
     HoldState,
     Location,
@@ -30,5 +31,7 @@ __all__ = [
     "SourcingRules",
     "StockPosition",
     "Strategy",
+    "TransferProposal",
+    "TransferRules",
     "great_circle_km",
 ]

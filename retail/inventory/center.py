@@ -31,6 +31,7 @@ from retail.inventory.reservations import (
 )
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
+from retail.inventory.transfers import TransferProposal, TransferRules, propose_transfers
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
 
 DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
@@ -441,6 +442,15 @@ class InventoryCenter:
         )
         return Allocation(order, strategy, tuple(Shipment(*s) for s in shipments), backordered,
                           candidates, skipped, why)  # fmt: skip
+
+    # --- transfers --------------------------------------------------------------------------
+    def propose_transfers(
+        self, daily_sales: pd.Series, rules: TransferRules | None = None
+    ) -> list[TransferProposal]:
+        """Store-to-store rebalancing moves (see `transfers.propose_transfers`); nothing is
+        held or moved: carry a proposal out as a transfer order."""
+        with self._lock:
+            return propose_transfers(self.pool, daily_sales, rules)
 
     # --- channel shares -------------------------------------------------------------------
     def set_share(

@@ -209,3 +209,34 @@ class PoolShareChanged(Event):
     before: float
     after: float
     pool_cents: int  # what sharing paid her since her last review
+
+
+@dataclass(frozen=True, slots=True)
+class TransferShipped(Event):
+    """A store-to-store transfer order left `source` for `store`."""
+
+    store: str
+    source: str
+    sku: str
+    units: int
+    cost_cents: int
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class TransferArrived(Event):
+    store: str
+    sku: str
+    units: int
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
+class StockCounted(Event):
+    """A location's stock at closing as the inventory center holds it: units on hand and
+    units it sold today (over its tills and in parcels)."""
+
+    store: str
+    on_hand: int
+    sold: int
+    observed_by: ClassVar[str] = "module"

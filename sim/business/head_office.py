@@ -51,6 +51,7 @@ class HeadOffice:
         self.tiers: dict[str, str] = {}
         self._pool_since_review: dict[str, int] = {owner.store: 0 for owner in owners}
         self._launched = {site.id: site.online_since for site in chain.stores}
+        self._settled_rows = 0  # ledger postings settled so far
 
     # --- till sales ----------------------------------------------------------------------------
     def receive(self, store: str, sale: SaleRecord, flagged: bool) -> None:
@@ -79,19 +80,19 @@ class HeadOffice:
             yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
-            self._settle(start, start + dt.timedelta(days=1))
+            self._settle()
             if (day + 1) % franchise.review_every_days == 0:
                 self._review_pool_shares(franchise.review_every_days, at)
             self._tier(at, start + dt.timedelta(days=1))
 
-    def _settle(self, start: dt.datetime, end: dt.datetime) -> None:
-        """Each store's shares of what the ledger posted today, till sales apart from the pool."""
+    def _settle(self) -> None:
+        """Each store's shares of what the ledger posted since the last settlement (the ledger
+        is append-only), its own till sales apart from the pool's orders."""
         frame = self.ledger.frame()
-        frame = frame[
-            (frame["at"] >= start) & (frame["at"] < end) & (frame["party_kind"] == "store")
-        ]
+        frame, self._settled_rows = frame.iloc[self._settled_rows :], len(frame)
+        frame = frame[frame["party_kind"] == "store"]
         from_till = frame["order"].isin(self.amounts.keys())
-        for store in sorted(site.id for site in self.chain.stores):
+        for store in sorted(set(frame["party"])):  # stores, and the warehouse that ships
             mine = frame["party"] == store
             till = int(frame.loc[mine & from_till, "cents"].sum())
             pool = int(frame.loc[mine & ~from_till, "cents"].sum())

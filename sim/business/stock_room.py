@@ -23,7 +23,13 @@ from retail.inventory import SalesChannel
 from retail.inventory.forecast import WARM_UP, fit
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
 from retail.ports import InventoryPort
-from sim.business.events import LostSaleStockout, StockArrived, StockReplenished
+from sim.business.events import (
+    LostSaleStockout,
+    StockArrived,
+    StockCounted,
+    StockReplenished,
+)
+from sim.business.transfers import StoreTransfers
 from sim.config.schema import RunConfig
 from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
@@ -43,8 +49,10 @@ class StockRoom:
         inventory: InventoryPort,
         config: RunConfig,
         catalog: Catalog,
+        transfers: StoreTransfers | None = None,
     ) -> None:
         self.env, self.log, self.calendar = env, log, calendar
+        self.transfers = transfers  # store-to-store moves before each review, if any
         self.inventory, self.catalog = inventory, catalog
         self.settings = config.stock
         self.stores = [s.id for s in config.chain.stores]
@@ -58,6 +66,7 @@ class StockRoom:
         self._row = {store: i for i, store in enumerate(self.stores)}
         self._sku = {sku: k for k, sku in enumerate(catalog.skus)}
         self._held: set[str] = set()  # baskets holding stock, by reservation key
+        self._sold_counted: dict[str, int] = {}  # cumulative units sold at the last count
         self._stock_up()
 
     def _expected_daily(self, config: RunConfig) -> np.ndarray:
@@ -143,12 +152,26 @@ class StockRoom:
             yield self.env.timeout(max(close - self.env.now, 0.0))
             self._review(day)
 
+    def _count(self) -> None:
+        """Each location's on hand and what it sold since the last count."""
+        frame = self.inventory.stock_frame().groupby(level="location")[["on_hand", "sold"]].sum()
+        for location, row in frame.iterrows():
+            sold = int(row["sold"]) - self._sold_counted.get(location, 0)
+            self._sold_counted[location] = int(row["sold"])
+            self.log.append(StockCounted(self.env.now, location, int(row["on_hand"]), sold))
+
     def _review(self, day: int) -> None:
+        self._count()
         at = self.calendar.datetime_at(self.env.now)
         if self.warehouse is not None:
             self._top_up_warehouse(day)
         lead = self.settings.lead_days if self.warehouse else SUPPLIER_LEAD_DAYS
         daily, sigma = self._forecast(day, lead)
+        if self.transfers is not None:
+            skus, rates = list(self.catalog.skus), daily.mean(axis=2)
+            moved = self.transfers.rebalance(day, self.stores, skus, rates, self._transfer_arrived)
+            for store, sku, units in moved:
+                self.on_order[self._row[store], self._sku[sku]] += units
         n_skus = len(self.catalog)
         on_hand = np.array(
             [[self.inventory.position(sku, store).available for sku in self.catalog.skus]
@@ -167,6 +190,9 @@ class StockRoom:
                 self.on_order[i, self._sku[sku]] += q
             self.env.process(self._deliver(store, lines, day, day + lead))
             self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
+
+    def _transfer_arrived(self, store: str, sku: str, units: int) -> None:
+        self.on_order[self._row[store], self._sku[sku]] -= units
 
     def _top_up_warehouse(self, day: int) -> None:
         """Suppliers refill the warehouse to its cover when it falls below what the chain

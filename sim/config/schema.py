@@ -137,6 +137,7 @@ class StoreFormat:
     fitting_wait_max_min: NonNegative = 3.0  # she gives up on trying on after this wait
     try_on_buy_lift: Annotated[float, Field(ge=1.0)] = 1.0  # buy probability x this after a try-on
     spend_scale: Positive = 1.0  # a person's budget per visit here, relative to her apparel budget
+    guide_turnover_per_year: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0  # guides who quit
 
     @model_validator(mode="after")
     def _consistent(self) -> StoreFormat:
@@ -255,6 +256,7 @@ class StockConfig:
     lead_days: PositiveInt = 2  # warehouse to store: ordered at closing, on the shelf then
     service_level: Annotated[float, Field(ge=0.5, lt=1.0)] = 0.95  # target cycle service level
     warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
+    transfers: bool = True  # store-to-store rebalancing proposed by the center at closing
 
 
 MODULES = ("membership", "inventory", "orders", "ledger", "marketing", "tiering")

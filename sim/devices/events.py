@@ -115,3 +115,22 @@ class FittingRoomTagsRead(Event):
     device: str
     count: int
     observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptPrinted(Event):
+    """A receipt came out whole the first time (reprints are `ReceiptsReprinted`)."""
+
+    store: str
+    device: str
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecovered(Event):
+    """A till device works again after `minutes` out of service (printer fault to fix,
+    terminal crash to restart); uplink outages are `UplinkRestored`."""
+
+    store: str
+    device: str
+    minutes: float

@@ -17,7 +17,9 @@ from hardware_models.printer import Fault, PosPrinter, ReceiptPrinter, ReceiptSp
 from hardware_models.upos import StatusUpdate
 from sim.devices.events import (
     DeviceFixed,
+    DeviceRecovered,
     DeviceStatusChanged,
+    ReceiptPrinted,
     ReceiptsReprinted,
     SaleJournaledOffline,
     SaleRefused,
@@ -58,9 +60,13 @@ class Till:
         self.control.ready(terminal.name)
         self.spool = ReceiptSpool(self.control, terminal.name)
         self.restarted = env.event()
+        self.printer_down_since: float | None = None
+        self.crashed_at: float | None = None
         printer.listeners.append(self._on_status)
 
     def _on_status(self, status: StatusUpdate) -> None:
+        if status in FAULT_STATUSES and self.printer_down_since is None:
+            self.printer_down_since = self.env.now
         if status in FAULT_STATUSES or status is StatusUpdate.REC_NEAREMPTY:
             self.log.append(
                 DeviceStatusChanged(self.env.now, self.store, self.printer.name, status.value)
@@ -105,7 +111,9 @@ class Till:
         yield self.env.timeout(printed.seconds / SECONDS_PER_MINUTE)
         if printed.error is not None:
             yield from self.fix_printer(staff)
-        elif self.swap_at_near_end and self.printer.roll.near_end:
+            return
+        self.log.append(ReceiptPrinted(self.env.now, self.store, self.printer.name))
+        if self.swap_at_near_end and self.printer.roll.near_end:
             minutes = self.fix_min["paper_empty"]
             yield self.env.timeout(minutes)
             self.printer.replace_roll()
@@ -126,6 +134,8 @@ class Till:
                 )
             )
             if not self.printer.faults:
+                self._recovered(self.printer.name, self.printer_down_since)
+                self.printer_down_since = None
                 waiting = len(self.spool.awaiting_reprint)
                 result = self.spool.after_fix(self.now_s)
                 yield self.env.timeout(result.seconds / SECONDS_PER_MINUTE)
@@ -135,12 +145,20 @@ class Till:
                         ReceiptsReprinted(self.env.now, self.store, self.printer.name, reprinted)
                     )
 
+    def _recovered(self, device: str, since: float | None) -> None:
+        if since is not None:
+            self.log.append(DeviceRecovered(self.env.now, self.store, device, self.env.now - since))
+
     def crash(self) -> None:
+        if self.crashed_at is None:
+            self.crashed_at = self.env.now
         self.terminal.crash()
         self.log.append(TerminalCrashed(self.env.now, self.store, self.terminal.name))
 
     def restart(self) -> None:
         report = self.terminal.restart(OfflineJournal(self.storage), self.now_s)
+        self._recovered(self.terminal.name, self.crashed_at)
+        self.crashed_at = None
         self.log.append(
             TerminalRestarted(self.env.now, self.store, self.terminal.name, len(report.forwarded))
         )

@@ -57,11 +57,17 @@ KPI_NAMES = (
     "coupon_redemption_rate",
     "uplift_measured",
     "uplift_true",
+    "transfers",
+    "inventory_turnover",
+    "hardware_downtime_min",
+    "receipts_printed",
+    "offline_sales_forwarded",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
 HIGHER_IS_BETTER = frozenset(
     {
+        "inventory_turnover",
         "transactions",
         "members_new",
         "followers_new",
@@ -97,6 +103,7 @@ LOWER_IS_BETTER = frozenset(
         "guide_help_missed_rate",
         "unfollows",
         "lost_sales_stockout",
+        "hardware_downtime_min",
     }
 )
 
@@ -126,6 +133,8 @@ COUNTS = {
     "guide_missed": "GuideUnavailable",
     "online_orders": "OnlineOrderPlaced",
     "campaigns_measured": "CampaignMeasured",
+    "transfers": "TransferShipped",
+    "receipts_printed": "ReceiptPrinted",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -149,6 +158,10 @@ SUMS = {
     "coupons_redeemed": ("OnlineOrderPlaced", "coupon_used"),
     "uplift_measured_sum": ("CampaignMeasured", "uplift_measured"),
     "uplift_true_sum": ("CampaignMeasured", "uplift_true"),
+    "stock_sold": ("StockCounted", "sold"),
+    "device_down_min": ("DeviceRecovered", "minutes"),
+    "forwarded_on_link": ("OfflineSalesForwarded", "count"),
+    "forwarded_on_restart": ("TerminalRestarted", "forwarded"),
 }
 # State the modules report at closing: the last report of each store counts (summed over
 # stores for the whole run).
@@ -157,6 +170,9 @@ LAST = {
     "buyers": ("MembershipClosed", "buyers"),
     "repeat_buyers": ("MembershipClosed", "repeat_buyers"),
 }
+# Stock levels counted at each closing: the mean per location (summed over locations for the
+# whole run), the denominator of inventory turnover.
+MEAN = {"on_hand_mean": ("StockCounted", "on_hand")}
 
 
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -179,6 +195,12 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             parts[name] = reports.groupby(keys)[column].last()
         else:
             parts[name] = pd.Series([reports.groupby("store")[column].last().sum()])
+    for name, (kind, column) in MEAN.items():
+        counts = events.loc[events["kind"] == kind]
+        if keys:
+            parts[name] = counts.groupby(keys)[column].mean()
+        else:
+            parts[name] = pd.Series([counts.groupby("store")[column].mean().sum()])
     waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
     parts["wait_mean"] = waits.mean()
     parts["wait_p95"] = waits.quantile(0.95)
@@ -238,6 +260,13 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             # Campaigns are measured over the chain: per store-day rows hold 0.
             "uplift_measured": _ratio(t["uplift_measured_sum"], t["campaigns_measured"]),
             "uplift_true": _ratio(t["uplift_true_sum"], t["campaigns_measured"]),
+            "transfers": t["transfers"].astype("int64"),
+            "inventory_turnover": _ratio(t["stock_sold"], t["on_hand_mean"]),
+            "hardware_downtime_min": (t["device_down_min"] + t["uplink_down_min"]).astype(float),
+            "receipts_printed": t["receipts_printed"].astype("int64"),
+            "offline_sales_forwarded": (t["forwarded_on_link"] + t["forwarded_on_restart"]).astype(
+                "int64"
+            ),
         }
     )
 

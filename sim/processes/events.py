@@ -120,3 +120,19 @@ class ShiftEnded(Event):
     store: str
     shift: str
     guides: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideLeft(Event):
+    """A guide quit; `members`: how many she looked after (they stay with the brand)."""
+
+    store: str
+    staff: str
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideHired(Event):
+    store: str
+    staff: str
+    skill: float

@@ -72,14 +72,18 @@ class StoreRuntime:
             Guide(model, site.id, f"{site.id}-G{i + 1}", float(skill_rng.uniform(0.8, 1.2)))
             for i in range(self.format.guides)
         ]
+        self.hired = len(guides)
         self.guides = simpy.Store(self.env)  # guides on duty and free
         self._on_duty: set[str] = set()
+        self._crews: list[list[Guide]] = []  # one per shift, then the all-day crew
         first = 0
         for shift in [] if self.validating else self.format.shifts:
             crew = guides[first : first + shift.guides]
             first += shift.guides
+            self._crews.append(crew)
             self.env.process(self._shift(shift, crew))
-        self.guides.items.extend(guides[first:])  # no shift: on the floor all day
+        self._crews.append(guides[first:])  # no shift: on the floor all day
+        self.guides.items.extend(guides[first:])
         self._on_duty.update(g.code for g in guides[first:])
         self._busting = config.strategy.queue_busting
         self._mobile_open: dict[str, Guide] = {}
@@ -111,7 +115,6 @@ class StoreRuntime:
         self._methods = list(payment.payment_mix)
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
         self.env.process(self._arrivals())
-        self._guide_codes = [g.code for g in guides]
         self._booked_rng = streams.get(f"booked/{site.id}")
         tasks = config.strategy.guide_tasks
         if tasks.enabled and not self.validating:
@@ -142,7 +145,27 @@ class StoreRuntime:
 
     @property
     def guide_codes(self) -> list[str]:
-        return self._guide_codes
+        return [guide.code for crew in self._crews for guide in crew]
+
+    @property
+    def all_guides(self) -> list[Guide]:
+        return [guide for crew in self._crews for guide in crew]
+
+    def replace_guide(self, leaver: Guide, skill: float) -> Guide:
+        """`leaver` quits; a new guide of `skill` takes her place in her crew (and on the floor
+        if she was free there)."""
+        self.hired += 1
+        newcomer = Guide(self.model, self.id, f"{self.id}-G{self.hired}", skill)
+        for crew in self._crews:
+            if leaver in crew:
+                crew[crew.index(leaver)] = newcomer
+        if leaver.code in self._on_duty:
+            self._on_duty.discard(leaver.code)
+            self._on_duty.add(newcomer.code)
+        if leaver in self.guides.items:
+            self.guides.items[self.guides.items.index(leaver)] = newcomer
+        leaver.remove()
+        return newcomer
 
     def book_visit(self, person: int, at_min: float) -> None:
         """A member booked a visit: she comes at `at_min`, alone, on her own draws."""

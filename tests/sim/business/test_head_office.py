@@ -1,0 +1,104 @@
+"""Head office: till sales become store sales in the order center and the ledger; the day's
+revenue shares are settled per store; franchise owners move their pool share with what
+sharing paid; stores are tiered by the tiering module; guides quit and are replaced."""
+
+import pytest
+
+from retail.inventory import SalesChannel
+from sim.experiment.run import simulate_overrides
+from sim.metrics.invariants import module_breaches
+
+BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3", "strategy=weekly_pushes"]
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return simulate_overrides(
+        [*BASE, "chain.franchise.hurdle_cents_per_week=0", "chain.franchise.review_every_days=3"]
+    )
+
+
+def events(model, kind: str) -> list:
+    return [e for e in model.log if type(e).__name__ == kind]
+
+
+def test_every_till_sale_is_a_store_sale_split_in_the_ledger(chain):
+    frame = chain.orders.frame()
+    sales = frame[frame["type"] == "store_sale"]
+    completed = events(chain, "SaleCompleted")
+    assert len(sales) == len(completed) > 100
+    assert sales["amount_cents"].sum() == sum(e.amount_cents for e in completed)
+    assert set(sales["state"]) == {"completed"}
+    ledger = chain.ledger.frame()
+    assert ledger[ledger["order"].isin(sales.index)]["cents"].sum() == sales["amount_cents"].sum()
+    assert chain.ledger.unbalanced() == []
+
+
+def test_the_days_shares_are_settled_per_store_as_the_ledger_posted_them(chain):
+    settled = events(chain, "RevenueShareSettled")
+    assert {e.store for e in settled} == {"S001", "S002", "S003", "F001", "F002", "W01"}
+    ledger = chain.ledger.frame()
+    stores = ledger["party_kind"] == "store"
+    # Every posting once: settled, or posted after the last settlement.
+    unsettled = ledger.iloc[chain.head_office._settled_rows :]
+    later = unsettled.loc[unsettled["party_kind"] == "store", "cents"].sum()
+    assert (
+        sum(e.till_cents + e.pool_cents for e in settled) + later
+        == ledger.loc[stores, "cents"].sum()
+    )
+    assert sum(e.pool_cents for e in settled) > 0  # online orders paid the stores something
+
+
+def test_franchise_owners_open_their_stock_when_sharing_pays_their_hurdle(chain):
+    changed = events(chain, "PoolShareChanged")
+    owners = {e.store for e in changed}
+    assert owners <= {"F001", "F002"} and owners  # direct stores have no owner agent
+    for store in owners:
+        steps = [e for e in changed if e.store == store]
+        assert all(e.after == pytest.approx(e.before + 0.1) for e in steps)  # a zero hurdle
+        assert chain.inventory.share(store, SalesChannel.ONLINE) == pytest.approx(steps[-1].after)
+
+
+def test_owners_close_their_stock_when_sharing_pays_less_than_their_hurdle():
+    model = simulate_overrides(
+        [
+            *BASE,
+            "days=4",
+            "chain.franchise.hurdle_cents_per_week=100000000",
+            "chain.franchise.review_every_days=2",
+        ]
+    )
+    changed = events(model, "PoolShareChanged")
+    assert len(changed) == 4  # two owners, two reviews, each a step down from 0.3
+    assert [e.after for e in changed if e.store == "F001"] == [
+        pytest.approx(0.2),
+        pytest.approx(0.1),
+    ]
+    assert model.inventory.share("F002", SalesChannel.ONLINE) == pytest.approx(0.1)
+
+
+def test_stores_are_tiered_at_each_closing_by_the_tiering_module(chain):
+    tiered = events(chain, "StoreTiered")
+    assert len(tiered) == 8 * 5
+    last = {e.store: e for e in tiered}
+    # F002 has no online launch date: never online, so never above C.
+    assert last["F002"].tier == "C" and last["F002"].days_online == 0
+    assert last["S001"].days_online > 270  # online since 2025-06-01
+    assert all(e.tier in "SABC" for e in tiered)
+    assert chain.head_office.tiers == {store: e.tier for store, e in last.items()}
+
+
+def test_a_guide_who_quits_leaves_her_members_with_the_brand():
+    model = simulate_overrides(
+        [*BASE, "strategy=member_capture", "store.guide_turnover_per_year=0.9999"]
+    )
+    left, hired = events(model, "GuideLeft"), events(model, "GuideHired")
+    assert left and len(left) == len(hired)
+    store = next(s for s in model.stores if s.id == left[0].store)
+    assert left[0].staff not in store.guide_codes and hired[0].staff in store.guide_codes
+    assert module_breaches(model) == 0
+    start, end = model.calendar.datetime_at(0.0), model.calendar.datetime_at(8 * 1440.0)
+    credited = model.membership.new_members(start, end, by="staff")
+    assert not set(credited.index) & {e.staff for e in left}  # their members: the brand's
+    if any(e.members for e in left):
+        assert credited.get("(brand)", 0) > 0
