@@ -63,16 +63,17 @@ class OnlineShop:
         return lines, sum(line.quantity * line.unit_price_cents for line in lines)
 
     def place(
-        self, member: int, person: int, store: str, lines, at: dt.datetime,
-        then: Callable[[str, int, dt.datetime], None],
+        self, member: int | None, person: int, store: str, lines, at: dt.datetime,
+        then: Callable[[str, int, dt.datetime], None], guide: str | None = None,
     ) -> str:  # fmt: skip
         """Submit and pay; allocation and fulfilment follow in the twin's time, and `then`
-        (order key, value that ships, when) is called once the order is allocated."""
+        (order key, value that ships, when) is called once the order is allocated. `guide`:
+        the guide credited (an order placed for her in a store)."""
         key = f"web-{self.count:07d}"
         self.count += 1
         self._then[key] = then
         spec = OrderSpec(
-            OrderType.ONLINE, lines, store, member=member, promised=at + PROMISE,
+            OrderType.ONLINE, lines, store, guide=guide, member=member, promised=at + PROMISE,
             lat=float(self.population.home_lat[person]),
             lon=float(self.population.home_lon[person]),
         )  # fmt: skip

@@ -99,10 +99,11 @@ class StockRoom:
         self.inventory.receive_many(skus, stores, quantities, at)
 
     # --- the shop floor ---------------------------------------------------------------------
-    def take(self, store: str, visit: int, picks: list[int]) -> list[int]:
+    def take(self, store: str, visit: int, picks: list[int]) -> tuple[list[int], dict[int, int]]:
         """She takes from the shelves what the center says the store has, held for her until
-        she pays or leaves; the rest is a lost sale, logged."""
-        kept, wanted = [], {}
+        she pays or leaves. Returns what she holds and what the shelves lacked (catalog index
+        -> units): a lost sale unless someone orders it for her elsewhere (`lost`)."""
+        kept, wanted, missing = [], {}, {}
         for i in picks:
             wanted[i] = wanted.get(i, 0) + 1
         holding = []
@@ -113,12 +114,19 @@ class StockRoom:
                 kept.extend([i] * min(units, there))
                 holding.append((sku, store, min(units, there)))
             if units > there:
-                self.log.append(LostSaleStockout(self.env.now, store, visit, sku, units - there))
+                missing[i] = units - there
         if holding:
             key = _basket_key(store, visit)
             self.inventory.reserve(key, holding, self._now(), SalesChannel.STORE, BASKET_HOLD)
             self._held.add(key)
-        return kept
+        return kept, missing
+
+    def lost(self, store: str, visit: int, missing: dict[int, int]) -> None:
+        """What the shelves lacked and she went without."""
+        for i, units in missing.items():
+            self.log.append(
+                LostSaleStockout(self.env.now, store, visit, self.catalog.skus[i], units)
+            )
 
     def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
         """She paid: what she held leaves the shelves through the center."""

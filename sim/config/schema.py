@@ -223,6 +223,16 @@ class GuideTasks:
 
 
 @dataclass(config=STRICT)
+class EndlessAisle:
+    """Shelves out of what she wanted: a guide offers to order it from the shared stock."""
+
+    enabled: bool = False
+    # Of shoppers offered a ship-to-home order for what the shelf lacked, how many accept.
+    # An assumption (no public figure for Chinese apparel); calibrate from the chain's data.
+    accept_prob: Probability = 0.35
+
+
+@dataclass(config=STRICT)
 class Campaigns:
     """HQ pushes a campaign every few days at closing, through the marketing module and its
     contact policy; followers answer by the push response model (sim.behaviour)."""
@@ -295,6 +305,7 @@ class StrategyConfig:
     member_capture: MemberCapture = Field(default_factory=lambda: MemberCapture(False, 0, 0.0))
     campaigns: Campaigns = Field(default_factory=lambda: Campaigns(False))
     guide_tasks: GuideTasks = Field(default_factory=lambda: GuideTasks(False, 5.0, 0.6, 0.3, 7))
+    endless_aisle: EndlessAisle = Field(default_factory=EndlessAisle)
 
 
 @dataclass(config=STRICT)

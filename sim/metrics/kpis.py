@@ -62,11 +62,13 @@ KPI_NAMES = (
     "hardware_downtime_min",
     "receipts_printed",
     "offline_sales_forwarded",
+    "endless_aisle_orders",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
 HIGHER_IS_BETTER = frozenset(
     {
+        "endless_aisle_orders",
         "inventory_turnover",
         "transactions",
         "members_new",
@@ -135,6 +137,7 @@ COUNTS = {
     "campaigns_measured": "CampaignMeasured",
     "transfers": "TransferShipped",
     "receipts_printed": "ReceiptPrinted",
+    "endless_aisle_orders": "EndlessAisleOrdered",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -148,6 +151,7 @@ SUMS = {
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
     "online_revenue": ("OnlineOrderPlaced", "amount_cents"),
     "lost_units": ("LostSaleStockout", "units"),
+    "aisle_units": ("EndlessAisleOrdered", "units"),
     "orders_due": ("OnlineOrdersDue", "due"),
     "orders_on_time": ("OnlineOrdersDue", "on_time"),
     "pushes_sent": ("CampaignPushed", "sent"),
@@ -243,7 +247,9 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
                 t["guide_missed"], t["guide_helped"] + t["guide_missed"]
             ),
             "lost_sales_stockout": t["lost_units"].astype("int64"),
-            "fill_rate": _ratio(t["units"], t["units"] + t["lost_units"]),
+            "fill_rate": _ratio(  # units wanted in store that she got, there or shipped
+                t["units"] + t["aisle_units"], t["units"] + t["aisle_units"] + t["lost_units"]
+            ),
             "online_orders": t["online_orders"].astype("int64"),
             "online_order_share": _ratio(
                 t["online_orders"], t["online_orders"] + t["transactions"]
@@ -264,6 +270,7 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "inventory_turnover": _ratio(t["stock_sold"], t["on_hand_mean"]),
             "hardware_downtime_min": (t["device_down_min"] + t["uplink_down_min"]).astype(float),
             "receipts_printed": t["receipts_printed"].astype("int64"),
+            "endless_aisle_orders": t["endless_aisle_orders"].astype("int64"),
             "offline_sales_forwarded": (t["forwarded_on_link"] + t["forwarded_on_restart"]).astype(
                 "int64"
             ),

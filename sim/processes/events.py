@@ -136,3 +136,13 @@ class GuideHired(Event):
     store: str
     staff: str
     skill: float
+
+
+@dataclass(frozen=True, slots=True)
+class EndlessAisleOrdered(Event):
+    """What the shelves lacked was ordered for her from elsewhere (once allocated)."""
+
+    store: str
+    visit: int
+    units: int
+    amount_cents: int

@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 from sim.agents.shopper import Shopper
+from sim.processes.endless_aisle import order_elsewhere
 from sim.processes.events import (
     CheckoutBalked,
     CheckoutJoined,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 MAX_ITEMS = 12
 MAX_GARMENTS = 3  # taken into a fitting room at once
 DRAWS_FIXED = 11  # ask, consult, buy, items, payment method and time, balk, patience,
-# joining as a member at the till, spare
+# joining as a member at the till, accepting an endless-aisle order, spare
 DRAWS_TRY_ON = 3 + MAX_GARMENTS  # whether, how long, how many, which
 
 
@@ -74,7 +75,14 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
 
     items, amount = _basket(store, shopper)
     if store.stock_room is not None:  # what the shelves still hold; the rest is a lost sale
-        on_shelf = store.stock_room.take(store.id, shopper.visit, items)
+        on_shelf, missing = store.stock_room.take(store.id, shopper.visit, items)
+        if missing:
+            aisle = store.config.strategy.endless_aisle
+            accepts = shopper.chance(aisle.accept_prob)  # drawn even if not offered: CRN
+            if aisle.enabled and accepts:
+                order_elsewhere(store, shopper, missing)
+            else:
+                store.stock_room.lost(store.id, shopper.visit, missing)
         if len(on_shelf) < len(items):
             items, amount = on_shelf, sum(store.catalog.prices[i] for i in on_shelf)
         if not items:

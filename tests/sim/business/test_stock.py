@@ -71,3 +71,21 @@ def test_an_order_reaches_the_shelves_as_its_due_day_opens(store_format):
     for event in arrived:
         lead = 2 if event.store != "W01" else 3  # suppliers take three days
         assert event.t == model.calendar.opening(event.ordered_day + lead)[0]
+
+
+def test_the_endless_aisle_turns_part_of_the_lost_sales_into_shipped_orders():
+    base = ["chain=five_stores", "days=3", "population.size=6000", "seed=3",
+            "stock.initial_cover_days=1", "stock.lead_days=3"]  # fmt: skip
+    off = simulate_overrides(base)
+    on = simulate_overrides([*base, "strategy.endless_aisle.enabled=true"])
+    k_off, k_on = summarise(off), summarise(on)
+    assert k_off["endless_aisle_orders"] == 0 and k_off["lost_sales_stockout"] > 100
+    assert k_on["endless_aisle_orders"] > 50
+    assert k_on["lost_sales_stockout"] < k_off["lost_sales_stockout"]
+    assert k_on["fill_rate"] > k_off["fill_rate"]
+    # Same shoppers, same shelves: at the tills nothing changes, the rest ships.
+    assert k_on["transactions"] == k_off["transactions"]
+    frame = on.orders.frame()
+    aisle = frame[(frame["type"] == "online") & frame["guide"].notna()]
+    assert len(aisle) > 0 and set(aisle["store"]) <= {s.id for s in on.stores}
+    assert on.inventory.conservation()["balanced"].all() and on.ledger.unbalanced() == []
