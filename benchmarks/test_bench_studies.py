@@ -62,3 +62,18 @@ def test_bench_fixed_overhead_per_run(benchmark, tmp_path):
     benchmark.pedantic(one, rounds=5, iterations=1)
     benchmark.extra_info["overhead_s"] = round(benchmark.stats.stats.median, 3)
     print(f"\nfixed overhead per run: {benchmark.stats.stats.median:.3f} s (goal < 2 s)")
+
+
+def test_bench_default_run(benchmark, tmp_path):
+    """The default job (`make run`: five stores, 14 days, embedded defaults) end to end,
+    results folder and plots included. Goal (issue 7): under 60 s on this machine."""
+    job = Job.from_overrides([])
+
+    def one() -> float:
+        shutil.rmtree(tmp_path / "runs", ignore_errors=True)
+        result = execute(job, tmp_path)
+        assert result.ok
+        return result.wall_s
+
+    benchmark.pedantic(one, rounds=1, iterations=1)
+    print(f"\ndefault run: {benchmark.stats.stats.median:.1f} s (goal < 60 s)")

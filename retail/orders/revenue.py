@@ -72,6 +72,19 @@ def split_amounts(amount: np.ndarray, has_origin: np.ndarray, has_guide: np.ndar
     return shares
 
 
+def split(amount: int, has_origin: bool, has_guide: bool, rules: SharingRules) -> tuple[int, ...]:
+    """`split_amounts` for one order, in plain integers (the till's path: one sale at a time)."""
+    guide_bp = rules.guide_bp if has_guide else 0
+    origin_bp = rules.origin_bp if has_origin else 0
+    if rules.unassigned_guide_to == "origin" and has_origin and not has_guide:
+        origin_bp += rules.guide_bp
+    shares = [
+        (1 if amount >= 0 else -1) * (abs(amount * bp) // BASIS)  # toward zero
+        for bp in (origin_bp, rules.fulfil_bp, guide_bp)
+    ]
+    return (*shares, amount - sum(shares))
+
+
 @dataclass(frozen=True)
 class Share:
     party_kind: str  # store | guide | hq
@@ -116,11 +129,10 @@ class RevenueLedger:
             if (existing.amount, existing.parties) == (amount_cents, parties):
                 return self.shares(order_key)
             raise Conflict(f"order {order_key!r} was posted with other figures")
-        shares = split_amounts(np.array([amount_cents]), np.array([origin is not None]),
-                               np.array([guide is not None]), self.rules)[0]  # fmt: skip
+        shares = split(amount_cents, origin is not None, guide is not None, self.rules)
         self._sales[order_key] = _Sale(amount_cents, parties, at)
         self._write(order_key, parties, shares, at, 0)
-        return self.shares(order_key)
+        return self._rows(order_key, parties, shares)
 
     def post_sales(self, order_keys: list[str], amounts: np.ndarray, at: dt.datetime,
                    origins: list[str | None], fulfilling: list[str],
@@ -172,7 +184,8 @@ class RevenueLedger:
 
     def _write(self, order_key, parties, cents, at, kind) -> None:
         order = self._order(order_key)
-        for role, (party, amount) in enumerate(zip(parties, cents.tolist(), strict=True)):
+        cents = cents.tolist() if isinstance(cents, np.ndarray) else cents
+        for role, (party, amount) in enumerate(zip(parties, cents, strict=True)):
             self.entries.append(at=microseconds(at), order=order, party=self._party(party),
                                 role=role, kind=kind, cents=amount)  # fmt: skip
 
@@ -194,8 +207,7 @@ class RevenueLedger:
         sale = self._sales.get(order_key)
         if sale is None:
             raise NotFound("sale", order_key)
-        cents = split_amounts(np.array([sale.amount]), np.array([sale.parties[0] != HQ]),
-                              np.array([sale.parties[2] != HQ]), self.rules)[0]  # fmt: skip
+        cents = split(sale.amount, sale.parties[0] != HQ, sale.parties[2] != HQ, self.rules)
         return self._rows(order_key, sale.parties, cents)
 
     @staticmethod

@@ -128,11 +128,16 @@ class StockRoom:
                 LostSaleStockout(self.env.now, store, visit, self.catalog.skus[i], units)
             )
 
-    def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
-        """She paid: what she held leaves the shelves through the center."""
+    def sell(
+        self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...], settled: bool
+    ) -> None:
+        """She paid: what she held leaves the shelves. `settled`: head office already booked
+        the sale, committing the hold; else (a till offline) the store's system commits it
+        now and head office's later booking finds it done."""
         key = _basket_key(store, visit)
         self._held.discard(key)
-        self.inventory.commit(key, self._now())
+        if not settled:
+            self.inventory.commit(key, self._now())
         day = self.calendar.day_index(self.env.now)
         row = self._row[store]
         for sku, n, _ in lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic.dataclasses import dataclass
 
 from sim.config.fields import (
@@ -32,6 +32,17 @@ class RfidConfig:
     installed: bool  # readers in the fitting rooms
     read_rate: Probability
     duplicate_prob: Probability
+
+
+@dataclass(config=STRICT)
+class BeaconsConfig:
+    """BLE beacons at the door: a member who opted in through the brand's app is recognised,
+    and a free guide comes to greet her."""
+
+    installed: bool = False
+    detection_prob: Probability = 0.8
+    false_match_prob: Probability = 0.002
+    opt_in_min_adoption: Probability = 0.5  # members this digital or more use the app's opt-in
 
 
 @dataclass(config=STRICT)
@@ -111,6 +122,7 @@ class HardwareConfig:
     offline: OfflineSellingConfig
     printer: PrinterConfig
     faults: FaultsConfig
+    beacons: BeaconsConfig = Field(default_factory=BeaconsConfig)
 
 
 def device_names(stores: list[str], lanes: int) -> dict[str, str]:

@@ -134,3 +134,13 @@ class DeviceRecovered(Event):
     store: str
     device: str
     minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRecognised(Event):
+    """The door beacon reported an opted-in member arriving (or mistook someone for one)."""
+
+    store: str
+    visit: int
+    device: str
+    observed_by: ClassVar[str] = "device"

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import simpy
 
-from hardware_models.sensors import DoorCounter, RfidReader
-from sim.devices.events import DoorCounted, FittingRoomTagsRead, SensorReadingQuarantined
+from hardware_models.sensors import BeaconReader, DoorCounter, RfidReader
+from sim.devices.events import (
+    DoorCounted,
+    FittingRoomTagsRead,
+    MemberRecognised,
+    SensorReadingQuarantined,
+)
 from sim.engine.events import EventLog
 
 SECONDS_PER_MINUTE = 60.0
@@ -51,3 +56,19 @@ class FittingRoomReader:
                 )
             )
         return len(read)
+
+
+class DoorBeacon:
+    """The door's BLE beacon: an arrival in, `MemberRecognised` out when it reports one."""
+
+    def __init__(self, env: simpy.Environment, log: EventLog, store: str, reader: BeaconReader):
+        self.env = env
+        self.log = log
+        self.store = store
+        self.reader = reader
+
+    def arrival(self, visit: int, opted_in: bool) -> bool:
+        seen = self.reader.arrival(self.env.now * SECONDS_PER_MINUTE, opted_in)
+        if seen:
+            self.log.append(MemberRecognised(self.env.now, self.store, visit, self.reader.name))
+        return seen

@@ -21,12 +21,19 @@ from hardware_models.pos import (
     SaleRecord,
 )
 from hardware_models.printer import PrinterSettings, ReceiptPrinter
-from hardware_models.sensors import DoorCounter, DoorCounterConfig, RfidConfig, RfidReader
+from hardware_models.sensors import (
+    BeaconConfig,
+    BeaconReader,
+    DoorCounter,
+    DoorCounterConfig,
+    RfidConfig,
+    RfidReader,
+)
 from hardware_models.uplink import Uplink
 from sim.config.fields import clock_minutes
 from sim.config.hardware import HardwareConfig, device_names
 from sim.devices.events import OfflineSalesForwarded, UplinkRestored, UplinkWentDown
-from sim.devices.sensors import DoorSensor, FittingRoomReader
+from sim.devices.sensors import DoorBeacon, DoorSensor, FittingRoomReader
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY
 from sim.engine.events import EventLog
@@ -75,6 +82,16 @@ class StoreDevices:
             self.streams.get(f"device/{name}"),
         )
         return DoorSensor(self.env, self.log, store, counter)
+
+    def door_beacon(self, store: str) -> DoorBeacon | None:
+        """The door's beacon, if beacons are installed."""
+        beacons = self.config.beacons
+        if not beacons.installed:
+            return None
+        name = f"beacon-{store}"
+        config = BeaconConfig(beacons.detection_prob, beacons.false_match_prob)
+        reader = BeaconReader(name, config, self.streams.get(f"device/{name}"))
+        return DoorBeacon(self.env, self.log, store, reader)
 
     def fitting_room_reader(self, store: str, room: str) -> FittingRoomReader | None:
         """The RFID reader of a fitting room, if readers are installed."""

@@ -14,6 +14,7 @@ from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
+from retail.membership import SEGMENT_NAMES
 from sim.metrics.dashboard import kpi_dashboard
 from sim.metrics.invariants import (
     module_breaches,
@@ -136,7 +137,10 @@ def run(
         )
         title = f"{config.chain.name}: {config.days} day(s) from {config.start_date}"
         title += f", seed {config.seed}"
-        kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png")
+        end = model.calendar.datetime_at(model.horizon_min)
+        mix = model.membership.rfm(end)["segment"].value_counts()
+        kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png",
+                      rfm_mix=mix.reindex(SEGMENT_NAMES, fill_value=0))  # fmt: skip
     write_json(folder / "summary.json", summary)
     write_json(
         folder / "run.json",

@@ -13,23 +13,70 @@ from sim.processes.checkout import QueueMonitor
 
 
 def kpi_dashboard(
-    daily: pd.DataFrame, monitors: dict[str, QueueMonitor], days: int, title: str, path: Path
+    daily: pd.DataFrame,
+    monitors: dict[str, QueueMonitor],
+    days: int,
+    title: str,
+    path: Path,
+    rfm_mix: pd.Series | None = None,
 ) -> None:
-    """Six panels from the per-store, per-day KPIs and the queue monitors."""
-    figure, axes = plt.subplots(2, 3, figsize=(16, 9))
+    """Nine panels from the per-store, per-day KPIs, the queue monitors and the members'
+    RFM segments at the end (`rfm_mix`: members per segment)."""
+    figure, axes = plt.subplots(3, 3, figsize=(17, 13))
     by_day = daily.groupby("date", sort=True)[
-        ["footfall_true", "footfall_measured", "transactions", "revenue"]
+        ["footfall_true", "footfall_measured", "transactions", "revenue", "lost_sales_stockout"]
     ].sum()
     by_store = daily.groupby("store", sort=True).sum(numeric_only=True)
 
     _footfall(axes[0, 0], by_day)
     _conversion(axes[0, 1], by_store)
     _revenue(axes[0, 2], daily)
-    _checkout(axes[1, 0], by_store, daily)
-    draw_queue_profile(axes[1, 1], monitors, days)
-    _devices(axes[1, 2], by_store)
+    _funnel(axes[1, 0], by_store.sum())
+    _rfm_mix(axes[1, 1], rfm_mix if rfm_mix is not None else pd.Series(dtype="int64"))
+    _stockouts(axes[1, 2], by_day)
+    _checkout(axes[2, 0], by_store, daily)
+    draw_queue_profile(axes[2, 1], monitors, days)
+    _devices(axes[2, 2], by_store)
     figure.suptitle(title, fontsize="large")
     save(figure, path)
+
+
+FUNNEL = (
+    ("footfall_true", "visitors"),
+    ("transactions", "bought"),
+    ("members_new", "joined as members"),
+    ("pushes_sent", "pushed"),
+    ("pushes_opened", "opened"),
+    ("push_orders", "ordered from a push"),
+)
+
+
+def _funnel(axis: plt.Axes, totals: pd.Series) -> None:
+    labels = [label for _, label in FUNNEL]
+    values = [float(totals.get(name, 0)) for name, _ in FUNNEL]
+    y = np.arange(len(labels))[::-1]
+    axis.barh(y, values, color="tab:blue")
+    axis.set_yticks(y, labels)
+    for row, value in zip(y, values, strict=True):
+        axis.text(value, row, f" {value:,.0f}", va="center", fontsize="small")
+    axis.set_xscale("symlog")
+    axis.set_title("Funnel: store visits to members to campaign orders")
+
+
+def _rfm_mix(axis: plt.Axes, mix: pd.Series) -> None:
+    if mix.sum() == 0:
+        axis.text(0.5, 0.5, "no members yet", ha="center", va="center", transform=axis.transAxes)
+        axis.set_axis_off()
+    else:
+        axis.barh(list(mix.index)[::-1], list(mix.to_numpy())[::-1], color="tab:purple")
+    axis.set_title("Members by RFM segment at the end")
+
+
+def _stockouts(axis: plt.Axes, by_day: pd.DataFrame) -> None:
+    dates = [str(d) for d in by_day.index]
+    axis.bar(dates, by_day["lost_sales_stockout"], color="tab:orange")
+    axis.set_title("Units lost to empty shelves per day, all stores")
+    axis.tick_params(axis="x", labelrotation=45, labelsize="small")
 
 
 def _footfall(axis: plt.Axes, by_day: pd.DataFrame) -> None:
@@ -83,7 +130,7 @@ def _devices(axis: plt.Axes, by_store: pd.DataFrame) -> None:
     stores = list(by_store.index)
     x = np.arange(len(stores))
     width = 0.27
-    axis.bar(x - width, by_store["uplink_down_min"], width, label="uplink down (min)")
+    axis.bar(x - width, by_store["hardware_downtime_min"], width, label="devices down (min)")
     axis.bar(x, by_store["staff_min_fixing_devices"], width, label="staff fixing devices (min)")
     axis.bar(x + width, by_store["sales_offline"], width, label="sales sold offline")
     axis.set_xticks(x, stores)

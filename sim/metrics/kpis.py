@@ -63,6 +63,7 @@ KPI_NAMES = (
     "receipts_printed",
     "offline_sales_forwarded",
     "endless_aisle_orders",
+    "members_recognised",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
@@ -138,6 +139,7 @@ COUNTS = {
     "transfers": "TransferShipped",
     "receipts_printed": "ReceiptPrinted",
     "endless_aisle_orders": "EndlessAisleOrdered",
+    "members_recognised": "MemberRecognised",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -271,6 +273,7 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "hardware_downtime_min": (t["device_down_min"] + t["uplink_down_min"]).astype(float),
             "receipts_printed": t["receipts_printed"].astype("int64"),
             "endless_aisle_orders": t["endless_aisle_orders"].astype("int64"),
+            "members_recognised": t["members_recognised"].astype("int64"),
             "offline_sales_forwarded": (t["forwarded_on_link"] + t["forwarded_on_restart"]).astype(
                 "int64"
             ),

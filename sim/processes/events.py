@@ -146,3 +146,12 @@ class EndlessAisleOrdered(Event):
     visit: int
     units: int
     amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideGreeted(Event):
+    """A free guide came to greet a shopper the door beacon recognised."""
+
+    store: str
+    visit: int
+    staff: str

@@ -21,6 +21,7 @@ from sim.processes.events import (
     FittingRoomUnavailable,
     GarmentsTriedOn,
     GuideConsulted,
+    GuideGreeted,
     GuideUnavailable,
     SaleCompleted,
     ServiceStarted,
@@ -44,6 +45,7 @@ def draws_per_visit(zones: int) -> int:
 
 def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
     env, fmt, log = store.env, store.format, store.log
+    greeted = store.beacon is not None and store.recognised(shopper)  # at the door
     browsing = 0.0
     for zone in fmt.zones:
         browses, dwell = shopper.chance(zone.visit_prob), shopper.exponential(zone.dwell_mean_min)
@@ -54,8 +56,14 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
         yield env.timeout(browsing)
 
     buy_prob = fmt.buy_prob
-    if shopper.chance(fmt.ask_guide_prob):
-        guide = yield from _find_guide(store, shopper)
+    asks = shopper.chance(fmt.ask_guide_prob)
+    if greeted or asks:
+        # Recognised at the door, she is greeted by a free guide; else she may look for one.
+        guide = store.free_guide() if greeted else None
+        if guide is not None:
+            log.append(GuideGreeted(env.now, store.id, shopper.visit, guide.code))
+        elif asks:
+            guide = yield from _find_guide(store, shopper)
         consult = shopper.exponential(fmt.consult_mean_min)
         if guide is not None:
             yield env.timeout(consult)
@@ -191,7 +199,7 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
             _end(store, shopper, "refused")
             return
         if store.stock_room is not None:
-            store.stock_room.sell(store.id, shopper.visit, lines)
+            store.stock_room.sell(store.id, shopper.visit, lines, outcome.status == "forwarded")
     log.append(
         SaleCompleted(
             env.now,

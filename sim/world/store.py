@@ -102,6 +102,8 @@ class StoreRuntime:
                 if reader is not None:
                     self.fitting_room_readers[room] = reader
         self.door = model.devices.door_sensor(site.id)
+        self.beacon = None if self.validating else model.devices.door_beacon(site.id)
+        self._opt_in_adoption = config.hardware.beacons.opt_in_min_adoption
         self._tills = (
             {}
             if self.validating
@@ -142,6 +144,19 @@ class StoreRuntime:
             # A guide busy with a customer finishes first; `release_guide` then sends her home.
             self.guides.items[:] = [g for g in self.guides.items if g.code in self._on_duty]
             self.log.append(ShiftEnded(self.env.now, self.id, label, len(crew)))
+
+    def recognised(self, shopper) -> bool:
+        """The door beacon reports her: a member who opted in through the app (or a mistake)."""
+        person = shopper.customer
+        opted_in = (
+            person in self.membership_desk.member_of
+            and self.population.digital_adoption[person] >= self._opt_in_adoption
+        )
+        return self.beacon.arrival(shopper.visit, bool(opted_in))
+
+    def free_guide(self):
+        """A guide on the floor and free right now, taken off the floor; None if none is."""
+        return self.guides.items.pop(0) if self.guides.items else None
 
     @property
     def guide_codes(self) -> list[str]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from retail.errors import Conflict, InvalidInput, NotFound
 from retail.inventory import InventoryCenter, Location, LocationKind, OrderLine
 from retail.orders.center import OrderCenter
-from retail.orders.revenue import RevenueLedger, SharingRules, split_amounts
+from retail.orders.revenue import RevenueLedger, SharingRules, split, split_amounts
 from retail.orders.types import OrderSpec, OrderType
 
 T = dt.datetime(2026, 6, 1, 12)
@@ -51,6 +51,16 @@ def test_shares_always_sum_to_the_amount(amount, origin, fulfil, guide, has_orig
     assert shares.sum() == amount
     assert (shares >= 0).all()
     assert shares[1] * 10_000 <= amount * fulfil < (shares[1] + 1) * 10_000
+
+
+@given(amount=st.integers(-(10**9), 10**9), origin=rates, fulfil=rates,
+       guide=st.integers(0, 2_000), has_origin=st.booleans(), has_guide=st.booleans(),
+       to=st.sampled_from(["hq", "origin"]))  # fmt: skip
+def test_one_orders_split_is_the_vectorised_split(amount, origin, fulfil, guide, has_origin,
+                                                  has_guide, to):  # fmt: skip
+    rules = SharingRules(origin, fulfil, guide, to)
+    many = split_amounts(np.array([amount]), np.array([has_origin]), np.array([has_guide]), rules)
+    assert split(amount, has_origin, has_guide, rules) == tuple(many[0].tolist())
 
 
 @given(amount=st.integers(1, 10**7), cuts=st.lists(st.integers(1, 10**6), max_size=6))

@@ -67,3 +67,20 @@ def test_a_swapped_in_implementation_must_satisfy_the_protocol():
         run("modules.membership._target_=collections.OrderedDict", "~modules.membership.secret")
     with pytest.raises(TypeError, match="does not satisfy MembershipPort"):
         run("modules.membership._target_=builtins.str", "~modules.membership.secret")
+
+
+def test_door_beacons_recognise_opted_in_members_and_a_free_guide_greets_them():
+    base = ["chain=single_store", "days=4", "population.size=3000", "seed=2",
+            "strategy=member_capture", "store.daily_visitors=400"]  # fmt: skip
+    without = simulate_overrides(base)
+    model = simulate_overrides([*base, "hardware.beacons.installed=true"])
+    kinds = Counter(type(e).__name__ for e in model.log)
+    assert Counter(type(e).__name__ for e in without.log)["MemberRecognised"] == 0
+    assert kinds["MemberRecognised"] > 20 and 0 < kinds["GuideGreeted"] <= kinds["MemberRecognised"]
+    desk, population = model.membership_desk, model.population
+    visits = {e.visit: e.customer for e in model.log if type(e).__name__ == "VisitStarted"}
+    for event in (e for e in model.log if type(e).__name__ == "MemberRecognised"):
+        person = visits[event.visit]
+        if person in desk.member_of:  # false matches (0.2 %) aside, she opted in through the app
+            assert population.digital_adoption[person] >= 0.5
+    assert summarise(model)["members_recognised"] == kinds["MemberRecognised"]
