@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from retail.membership import SEGMENT_NAMES
 from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
-from retail.membership import SEGMENT_NAMES
 from sim.metrics.dashboard import kpi_dashboard
 from sim.metrics.invariants import (
     module_breaches,
