@@ -91,7 +91,8 @@ class TwinModel(mesa.Model):
             else None
         )
         self.shop = OnlineShop(self.env, self.log, self.calendar, self.orders, self.catalog,
-                               self.population, streams.get("online-shop"))  # fmt: skip
+                               self.population, streams.get("online-shop"),
+                               config.population.pickup_share)  # fmt: skip
         self.marketing = build_marketing(config)
         self.marketing_desk = MarketingDesk(
             self.env,
@@ -152,6 +153,10 @@ class TwinModel(mesa.Model):
         ]
         if config.mode == "store":
             store_ids = [site.id for site in config.chain.stores]
+            self.shop.counters = {store.id: store.collect_order for store in self.stores}
+            self.marketing_desk.store_budgets = self.head_office.campaign_budgets
+            if self.stock_room is not None and config.stock.priority == "by_tier":
+                self.stock_room.priority = self.head_office.stock_priority
             self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
             self.env.process(self.membership_desk.closing(store_ids, config.days))
             self.env.process(self.marketing_desk.run(config.days))

@@ -310,7 +310,8 @@ class OrderCenter:
         with self._lock:
             rows = [
                 {"key": r.key, "type": r.type.value, "state": r.state.value,
-                 "store": r.spec.store, "guide": r.spec.guide, "amount_cents": r.spec.amount_cents,
+                 "store": r.spec.store, "pickup_store": r.spec.pickup_store, "guide": r.spec.guide,
+                 "amount_cents": r.spec.amount_cents,
                  "paid_cents": sum(r.paid), "refunded_cents": sum(r.refunded),
                  "sold": sum(r.sold), "returned": sum(r.returned), "created": r.created,
                  "promised": r.spec.promised, "fulfilled_at": r.fulfilled_at,

@@ -166,6 +166,17 @@ class OnlineOrderShipped(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class OnlineOrderCollected(Event):
+    """She collected her online order at the store's counter (buy online, pick up in store)."""
+
+    store: str
+    visit: int
+    units: int
+    by: str  # "guide" (a guide found the parcel and handed it over) or "till" (none was free)
+    observed_by: ClassVar[str] = "module"
+
+
+@dataclass(frozen=True, slots=True)
 class OnlineOrdersDue(Event):
     """The order center's on-time figures for online orders promised on this day."""
 
@@ -209,6 +220,14 @@ class PoolShareChanged(Event):
     before: float
     after: float
     pool_cents: int  # what sharing paid her since her last review
+
+
+@dataclass(frozen=True, slots=True)
+class PoolShareReported(Event):
+    """At closing, the share of a franchise store's stock its owner opens to the pool."""
+
+    store: str
+    share: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Generator
 
+import pandas as pd
 import simpy
 
 from hardware_models.pos import SaleRecord
@@ -20,7 +21,12 @@ from retail.orders import OrderSpec, OrderType
 from retail.ports import InventoryPort, LedgerPort, OrderPort, TieringPort
 from retail.stores import indicators
 from sim.agents.franchise_owner import FranchiseOwner
-from sim.business.events import PoolShareChanged, RevenueShareSettled, StoreTiered
+from sim.business.events import (
+    PoolShareChanged,
+    PoolShareReported,
+    RevenueShareSettled,
+    StoreTiered,
+)
 from sim.config.schema import ChainConfig
 from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
@@ -73,6 +79,25 @@ class HeadOffice:
     def revenue_cents(self) -> int:
         return sum(self.amounts.values())
 
+    # --- levers by tier ---------------------------------------------------------------------
+    def campaign_budgets(self, total_cents: int, by_tier: bool) -> dict[str, int]:
+        """Each store's part of a campaign budget, to the cent: equal, or by the campaign share
+        of its TOP tier (the tiering module's levers; equal until the first tiering)."""
+        stores = [site.id for site in self.chain.stores]
+        if by_tier and self.tiers:
+            tiers = pd.DataFrame({"tier": [self.tiers[s] for s in stores]}, index=stores)
+            return self.tiering.levers(tiers, total_cents)["campaign_budget_cents"].to_dict()
+        part, extra = divmod(total_cents, len(stores))
+        return {store: part + (i < extra) for i, store in enumerate(stores)}
+
+    def stock_priority(self) -> dict[str, int]:
+        """Each store's place in the queue for short warehouse stock (lower goes first), by its
+        TOP tier's lever; all equal until the first tiering."""
+        if not self.tiers:
+            return {site.id: 0 for site in self.chain.stores}
+        tiers = pd.DataFrame({"tier": self.tiers})
+        return self.tiering.levers(tiers, 0)["stock_priority"].to_dict()
+
     # --- closing ---------------------------------------------------------------------------
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
         franchise = self.chain.franchise
@@ -83,6 +108,8 @@ class HeadOffice:
             self._settle()
             if (day + 1) % franchise.review_every_days == 0:
                 self._review_pool_shares(franchise.review_every_days, at)
+            for owner in self.owners:
+                self.log.append(PoolShareReported(self.env.now, owner.store, owner.pool_share))
             self._tier(at, start + dt.timedelta(days=1))
 
     def _settle(self) -> None:

@@ -13,7 +13,7 @@ module finds a group too small to measure).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -66,6 +66,8 @@ class MarketingDesk:
         self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
         self.unfollowed: dict[int, dt.datetime] = {}  # member -> when she opted out (truth)
         self.launched: list[tuple[str, dt.datetime]] = []
+        # Head office's split of a budget between stores (total, by tier): see `budget_split`.
+        self.store_budgets: Callable[[int, bool], dict[str, int]] | None = None
         policy = marketing.policy
         members.on_follow.append(lambda member, at: policy.interact(member, Interaction.FOLLOW, at))
         members.on_payment.append(
@@ -114,7 +116,7 @@ class MarketingDesk:
         def allocated(key: str, value: int, at: dt.datetime) -> None:
             self._allocated(key, value, at, member, store, coupon)
 
-        self.shop.place(member, person, store, lines, at, then=allocated)
+        self.shop.place(member, person, store, lines, at, then=allocated, may_pick_up=True)
 
     def _allocated(self, key: str, value: int, at: dt.datetime, member: int, store: str,
                    coupon: int | None) -> None:  # fmt: skip
@@ -136,8 +138,21 @@ class MarketingDesk:
 
     # --- campaigns ----------------------------------------------------------------------------
     def _campaign(self, day: int, snapshot, at: dt.datetime) -> None:
+        """The day's campaign: one for the chain, or one per store with its part of the budget."""
         c = self.campaigns
         key = f"campaign-d{day}"
+        segments = tuple(c.segments)
+        if c.budget_split == "chain":
+            self._launch(day, key, Audience(segments=segments), c.budget_cents, snapshot, at)
+            return
+        budgets = self.store_budgets(c.budget_cents, c.budget_split == "by_tier")
+        for store, budget in budgets.items():
+            audience = Audience(segments=segments, stores=(store,))
+            self._launch(day, f"{key}-{store}", audience, budget, snapshot, at)
+
+    def _launch(self, day: int, key: str, audience: Audience, budget_cents: int | None,
+                snapshot, at: dt.datetime) -> None:  # fmt: skip
+        c = self.campaigns
         end = at + dt.timedelta(days=c.credit_days)
         offer = Offer(
             value=c.offer_cents, threshold_cents=c.threshold_cents, valid_days=c.credit_days
@@ -149,9 +164,8 @@ class MarketingDesk:
                 for name in self.catalog.category_names
             ),
         )
-        spec = CampaignSpec(name=key, channel=MessageChannel[c.channel],
-                            audience=Audience(segments=tuple(c.segments)), offer=offer,
-                            start=at, end=end, budget_cents=c.budget_cents,
+        spec = CampaignSpec(name=key, channel=MessageChannel[c.channel], audience=audience,
+                            offer=offer, start=at, end=end, budget_cents=budget_cents,
                             holdout_share=c.holdout_share, contents=contents)  # fmt: skip
         self.marketing.create_campaign(key, spec, at)
         report = self.marketing.launch(key, snapshot, at)

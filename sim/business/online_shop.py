@@ -8,6 +8,10 @@ refunded; a cancelled order never counts). Picking takes the rest of the working
 parcel travels a day or two, and the order center judges delivery against the promise and
 posts the revenue to the ledger. An order nothing can serve waits and is retried at the next
 closing, and cancelled after a few tries.
+
+A member may choose to pick her order up at her home store (buy online, pick up in store):
+only that store's stock serves it, and once it is picked she comes to the store within a
+couple of days, collects it at the counter and may shop while she is there.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import simpy
 from retail.inventory import OrderLine
 from retail.orders.types import OrderSpec, OrderState, OrderType
 from retail.ports import OrderPort
-from sim.business.events import OnlineOrdersDue, OnlineOrderShipped
+from sim.business.events import OnlineOrderCollected, OnlineOrdersDue, OnlineOrderShipped
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
 from sim.world.catalog import Catalog
@@ -31,6 +35,11 @@ PROMISE = dt.timedelta(hours=48)
 PICK_HOURS = (2.0, 8.0)  # from payment to the parcel leaving
 TRANSIT_HOURS = (18.0, 54.0)  # on the road
 RETRIES = 3
+PICKUP_WITHIN_DAYS = 3  # she comes on the day it is ready or one of the next two
+HANDOVER_MEAN_MIN = 2.0  # a guide finds the parcel and hands it over (assumption)
+
+# (person, minute she comes, order key, handover minutes): books her visit to the store.
+BookPickup = Callable[[int, float, str, float], None]
 
 
 class OnlineShop:
@@ -43,10 +52,14 @@ class OnlineShop:
         catalog: Catalog,
         population: Population,
         rng: np.random.Generator,
+        pickup_share: float = 0.0,
     ) -> None:
         self.env, self.log, self.calendar = env, log, calendar
         self.orders, self.catalog, self.population = orders, catalog, population
         self.rng = rng
+        self.pickup_share = pickup_share
+        self.counters: dict[str, BookPickup] = {}  # stores where orders can be picked up
+        self._collector: dict[str, int] = {}  # pickup order -> who collects it
         self.count = 0
         self.waiting: dict[str, int] = {}  # backordered order -> tries so far
         # Per order, who is told when it is allocated, with the value that will ship (what
@@ -65,17 +78,24 @@ class OnlineShop:
     def place(
         self, member: int | None, person: int, store: str, lines, at: dt.datetime,
         then: Callable[[str, int, dt.datetime], None], guide: str | None = None,
+        may_pick_up: bool = False,
     ) -> str:  # fmt: skip
         """Submit and pay; allocation and fulfilment follow in the twin's time, and `then`
         (order key, value that ships, when) is called once the order is allocated. `guide`:
-        the guide credited (an order placed for her in a store)."""
+        the guide credited (an order placed for her in a store). `may_pick_up`: she may
+        choose to collect it at `store` rather than have it shipped."""
         key = f"web-{self.count:07d}"
         self.count += 1
         self._then[key] = then
+        chooses_pickup = self.rng.random() < self.pickup_share  # drawn always: CRN
+        pickup = may_pick_up and chooses_pickup and store in self.counters
+        if pickup:
+            self._collector[key] = person
         spec = OrderSpec(
             OrderType.ONLINE, lines, store, guide=guide, member=member, promised=at + PROMISE,
             lat=float(self.population.home_lat[person]),
             lon=float(self.population.home_lon[person]),
+            pickup_store=store if pickup else None,
         )  # fmt: skip
         self.orders.submit(key, spec, at)
         self.orders.pay(key, spec.amount_cents, at)
@@ -94,7 +114,10 @@ class OnlineShop:
     def _fulfil(self, key: str) -> Generator[simpy.Event, None, None]:
         yield self.env.timeout(60 * self.rng.uniform(*PICK_HOURS))
         at = self.calendar.datetime_at(self.env.now)
-        self.orders.pick(key, at)
+        record = self.orders.pick(key, at)
+        if record.spec.pickup_store is not None:
+            self._await_collection(key, record.spec.pickup_store)
+            return
         record = self.orders.ship(key, at)
         for location, lines, _ in record.shipments:
             units = sum(q for _, q in lines)
@@ -103,6 +126,26 @@ class OnlineShop:
         at = self.calendar.datetime_at(self.env.now)
         self.orders.deliver(key, at)
         self.orders.complete(key, at)
+
+    def _await_collection(self, key: str, store: str) -> None:
+        """The parcel waits at the counter; she comes on one of the next days it is open."""
+        day = self.calendar.day_index(self.env.now) + int(self.rng.integers(PICKUP_WITHIN_DAYS))
+        opens, closes = self.calendar.opening(day)
+        opens = max(opens, self.env.now)
+        if opens >= closes - 30:  # ready too late to come today: tomorrow instead
+            opens, closes = self.calendar.opening(day + 1)
+        at_min = float(self.rng.uniform(opens, closes - 30))
+        handover = float(self.rng.exponential(HANDOVER_MEAN_MIN))
+        self.counters[store](self._collector.pop(key), at_min, key, handover)
+
+    def collected(self, key: str, store: str, visit: int, by: str) -> None:
+        """She has her parcel: the order center hands it over (holds committed, delivery
+        judged against the promise) and closes it."""
+        at = self.calendar.datetime_at(self.env.now)
+        record = self.orders.pick_up(key, at)
+        self.orders.complete(key, at)
+        units = sum(q for _, lines, _ in record.shipments for _, q in lines)
+        self.log.append(OnlineOrderCollected(self.env.now, store, visit, units, by))
 
     def _report_due(self, day: int) -> None:
         """Yesterday's promises: every one of them has fallen due by tonight's closing."""
@@ -125,5 +168,6 @@ class OnlineShop:
                     self.orders.cancel(key, at)
                     del self.waiting[key]
                     del self._then[key]
+                    self._collector.pop(key, None)
                 else:
                     self._allocate(key, at)

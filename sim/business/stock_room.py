@@ -14,7 +14,7 @@ suppliers. The warehouse is topped up from suppliers the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 import numpy as np
 import simpy
@@ -67,6 +67,8 @@ class StockRoom:
         self._sku = {sku: k for k, sku in enumerate(catalog.skus)}
         self._held: set[str] = set()  # baskets holding stock, by reservation key
         self._sold_counted: dict[str, int] = {}  # cumulative units sold at the last count
+        # Each store's place in the queue for short warehouse stock (`stock.priority`).
+        self.priority: Callable[[], dict[str, int]] | None = None
         self._stock_up()
 
     def _expected_daily(self, config: RunConfig) -> np.ndarray:
@@ -193,7 +195,10 @@ class StockRoom:
         wanted = plan(daily.reshape(-1, daily.shape[-1]), sigma.ravel(), on_hand.ravel(),
                       self.on_order.ravel(), lead, self.policy).order_quantity  # fmt: skip
         wanted = wanted.reshape(len(self.stores), n_skus)
-        for i, store in enumerate(self.stores):
+        # The warehouse's truck is loaded store by store: first come, first served.
+        ranks = self.priority() if self.priority is not None else {}
+        for i in sorted(range(len(self.stores)), key=lambda i: (ranks.get(self.stores[i], 0), i)):
+            store = self.stores[i]
             lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, wanted[i], strict=True)]
             lines = self._from_warehouse(lines, store, at) if self.warehouse else lines
             lines = [(sku, q) for sku, q in lines if q > 0]

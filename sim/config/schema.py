@@ -51,6 +51,15 @@ class FranchiseOwners:
     step: Probability = 0.1
     max_pool_share: Probability = 1.0
 
+    @model_validator(mode="after")
+    def _start_within_the_ceiling(self) -> FranchiseOwners:
+        if self.initial_pool_share > self.max_pool_share:
+            raise ValueError(
+                f"initial_pool_share {self.initial_pool_share} is above max_pool_share "
+                f"{self.max_pool_share}"
+            )
+        return self
+
 
 @dataclass(config=STRICT)
 class ChainConfig:
@@ -185,6 +194,8 @@ class PopulationConfig:
     category_concentration: Positive  # Dirichlet concentration: low = strong favourites
     # Online orders a member places a week on her own, at full digital adoption (scaled by hers).
     online_orders_per_week: NonNegative = 0.1
+    # Of her online orders, the share she picks up at her home store instead of having shipped.
+    pickup_share: Probability = 0.1
 
     @model_validator(mode="after")
     def _probabilities_sum_to_one(self) -> PopulationConfig:
@@ -248,12 +259,17 @@ class Campaigns:
     threshold_cents: Cents = 10_000  # ... a basket of at least this much (满减)
     budget_cents: Cents | None = None
     credit_days: PositiveInt = 7  # orders within this many days count for the campaign
+    # chain: one campaign for every member under `budget_cents`; equal or by_tier: one per
+    # store for its members, the budget split equally or by the TOP tier's campaign share.
+    budget_split: Literal["chain", "equal", "by_tier"] = "chain"
 
     @model_validator(mode="after")
     def _known_segments(self) -> Campaigns:
         unknown = sorted(set(self.segments) - set(SEGMENT_NAMES))
         if unknown:
             raise ValueError(f"segments: unknown {unknown} (one of {', '.join(SEGMENT_NAMES)})")
+        if self.budget_split != "chain" and self.budget_cents is None:
+            raise ValueError(f"budget_split {self.budget_split!r} needs a budget_cents to split")
         return self
 
 
@@ -267,6 +283,9 @@ class StockConfig:
     service_level: Annotated[float, Field(ge=0.5, lt=1.0)] = 0.95  # target cycle service level
     warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
     transfers: bool = True  # store-to-store rebalancing proposed by the center at closing
+    # Who is served first when the warehouse cannot fill every store's order: the chain's
+    # store order, or the stores' TOP tiers (their levers' stock_priority, lower first).
+    priority: Literal["store_order", "by_tier"] = "store_order"
 
 
 MODULES = ("membership", "inventory", "orders", "ledger", "marketing", "tiering")

@@ -47,6 +47,7 @@ KPI_NAMES = (
     "fill_rate",
     "online_orders",
     "online_order_share",
+    "online_pickups",
     "on_time_fulfilment_rate",
     "online_revenue",
     "pushes_sent",
@@ -64,11 +65,15 @@ KPI_NAMES = (
     "offline_sales_forwarded",
     "endless_aisle_orders",
     "members_recognised",
+    "store_pool_income",
+    "franchise_pool_share",
+    "conversion_measurement_error",
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
 HIGHER_IS_BETTER = frozenset(
     {
+        "store_pool_income",
         "endless_aisle_orders",
         "inventory_turnover",
         "transactions",
@@ -107,6 +112,7 @@ LOWER_IS_BETTER = frozenset(
         "unfollows",
         "lost_sales_stockout",
         "hardware_downtime_min",
+        "conversion_measurement_error",
     }
 )
 
@@ -135,6 +141,7 @@ COUNTS = {
     "guide_helped": "GuideConsulted",
     "guide_missed": "GuideUnavailable",
     "online_orders": "OnlineOrderPlaced",
+    "online_pickups": "OnlineOrderCollected",
     "campaigns_measured": "CampaignMeasured",
     "transfers": "TransferShipped",
     "receipts_printed": "ReceiptPrinted",
@@ -154,6 +161,7 @@ SUMS = {
     "online_revenue": ("OnlineOrderPlaced", "amount_cents"),
     "lost_units": ("LostSaleStockout", "units"),
     "aisle_units": ("EndlessAisleOrdered", "units"),
+    "store_pool_income": ("RevenueShareSettled", "pool_cents"),
     "orders_due": ("OnlineOrdersDue", "due"),
     "orders_on_time": ("OnlineOrdersDue", "on_time"),
     "pushes_sent": ("CampaignPushed", "sent"),
@@ -179,6 +187,8 @@ LAST = {
 # Stock levels counted at each closing: the mean per location (summed over locations for the
 # whole run), the denominator of inventory turnover.
 MEAN = {"on_hand_mean": ("StockCounted", "on_hand")}
+# Shares reported at closing: the last report of each store (averaged over stores for the run).
+LAST_MEAN = {"franchise_pool_share": ("PoolShareReported", "share")}
 
 
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -207,6 +217,12 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             parts[name] = counts.groupby(keys)[column].mean()
         else:
             parts[name] = pd.Series([counts.groupby("store")[column].mean().sum()])
+    for name, (kind, column) in LAST_MEAN.items():
+        reports = events.loc[events["kind"] == kind]
+        if keys:
+            parts[name] = reports.groupby(keys)[column].last()
+        else:
+            parts[name] = pd.Series([reports.groupby("store")[column].last().mean()])
     waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
     parts["wait_mean"] = waits.mean()
     parts["wait_p95"] = waits.quantile(0.95)
@@ -256,6 +272,7 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "online_order_share": _ratio(
                 t["online_orders"], t["online_orders"] + t["transactions"]
             ),
+            "online_pickups": t["online_pickups"].astype("int64"),
             "on_time_fulfilment_rate": _ratio(t["orders_on_time"], t["orders_due"]),
             "online_revenue": t["online_revenue"].astype("int64"),
             "pushes_sent": t["pushes_sent"].astype("int64"),
@@ -274,6 +291,12 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "receipts_printed": t["receipts_printed"].astype("int64"),
             "endless_aisle_orders": t["endless_aisle_orders"].astype("int64"),
             "members_recognised": t["members_recognised"].astype("int64"),
+            "store_pool_income": t["store_pool_income"].astype("int64"),
+            "franchise_pool_share": t["franchise_pool_share"].astype(float),
+            # How far the conversion the chain sees (door counts) is from the truth.
+            "conversion_measurement_error": _ratio(
+                (t["footfall_true"] - t["footfall_measured"]).abs(), t["footfall_measured"]
+            ),
             "offline_sales_forwarded": (t["forwarded_on_link"] + t["forwarded_on_restart"]).astype(
                 "int64"
             ),

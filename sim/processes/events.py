@@ -13,6 +13,7 @@ class VisitStarted(Event):
     visit: int
     customer: int
     party_size: int
+    reason: str  # walk_in, booked (with her guide) or pickup (an online order to collect)
 
 
 @dataclass(frozen=True, slots=True)

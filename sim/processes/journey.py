@@ -43,8 +43,13 @@ def draws_per_visit(zones: int) -> int:
     return 2 * zones + MAX_ITEMS + DRAWS_FIXED + DRAWS_TRY_ON
 
 
-def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
+def store_visit(
+    store: StoreRuntime, shopper: Shopper, errand=None
+) -> Generator[simpy.Event, object, None]:
+    """Her visit; `errand` (see `sim.processes.pickup`) is what she came for first, if any."""
     env, fmt, log = store.env, store.format, store.log
+    if errand is not None:
+        yield from errand(store, shopper)
     greeted = store.beacon is not None and store.recognised(shopper)  # at the door
     browsing = 0.0
     for zone in fmt.zones:
@@ -63,7 +68,7 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
         if guide is not None:
             log.append(GuideGreeted(env.now, store.id, shopper.visit, guide.code))
         elif asks:
-            guide = yield from _find_guide(store, shopper)
+            guide = yield from find_guide(store, shopper)
         consult = shopper.exponential(fmt.consult_mean_min)
         if guide is not None:
             yield env.timeout(consult)
@@ -99,7 +104,8 @@ def store_visit(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event,
     yield from checkout(store, shopper, items, amount)
 
 
-def _find_guide(store: StoreRuntime, shopper: Shopper):
+def find_guide(store: StoreRuntime, shopper: Shopper):
+    """A guide off the floor for her, if one comes free within the format's wait; else None."""
     env = store.env
     request = store.guides.get()
     yield request | env.timeout(store.format.guide_wait_max_min)

@@ -25,6 +25,7 @@ from sim.processes.arrivals import arrival_times
 from sim.processes.checkout import Checkout
 from sim.processes.events import LaneClosed, LaneOpened, ShiftEnded, ShiftStarted, VisitStarted
 from sim.processes.journey import checkout, draws_per_visit, store_visit
+from sim.processes.pickup import Errand, collect
 from sim.world.catalog import Catalog
 from sim.world.population import Population
 
@@ -118,6 +119,7 @@ class StoreRuntime:
         self._method_cdf = np.cumsum([payment.payment_mix[m] for m in self._methods])
         self.env.process(self._arrivals())
         self._booked_rng = streams.get(f"booked/{site.id}")
+        self._errand_rng = streams.get(f"errands/{site.id}")
         tasks = config.strategy.guide_tasks
         if tasks.enabled and not self.validating:
             desk = GuideTaskDesk(
@@ -182,14 +184,22 @@ class StoreRuntime:
         leaver.remove()
         return newcomer
 
-    def book_visit(self, person: int, at_min: float) -> None:
-        """A member booked a visit: she comes at `at_min`, alone, on her own draws."""
+    def book_visit(
+        self, person: int, at_min: float, errand: Errand | None = None, reason: str = "booked"
+    ) -> None:
+        """She comes at `at_min`, alone, on her own draws: a visit she booked with her guide,
+        or to run `errand` before she browses. Each kind draws from its own stream."""
+        rng = self._booked_rng if errand is None else self._errand_rng
 
         def come() -> Generator[simpy.Event, None, None]:
             yield self.env.timeout(at_min - self.env.now)
-            self._start_visit(person, 1, self._booked_rng.random(self._draws).tolist())
+            self._start_visit(person, 1, rng.random(self._draws).tolist(), reason, errand)
 
         self.env.process(come())
+
+    def collect_order(self, person: int, at_min: float, key: str, handover_min: float) -> None:
+        """She comes at `at_min` to pick up online order `key` (see `OnlineShop.counters`)."""
+        self.book_visit(person, at_min, collect(key, handover_min), "pickup")
 
     def release_guide(self, guide: Guide) -> None:
         """A guide is free again: back to the floor if her shift is on."""
@@ -225,16 +235,23 @@ class StoreRuntime:
             if self.env.now < day_end:
                 yield self.env.timeout(day_end - self.env.now)
 
-    def _start_visit(self, customer: int, party_size: int, draws: list[float]) -> None:
+    def _start_visit(
+        self,
+        customer: int,
+        party_size: int,
+        draws: list[float],
+        reason: str = "walk_in",
+        errand: Errand | None = None,
+    ) -> None:
         self._visits += 1
         now = self.env.now
         shopper = Shopper(self.model, self.id, self._visits, customer, party_size, draws)
-        self.log.append(VisitStarted(now, self.id, shopper.visit, customer, party_size))
+        self.log.append(VisitStarted(now, self.id, shopper.visit, customer, party_size, reason))
         self.door.passage(party_size, entering=True)
         if self.validating:
             self.env.process(checkout(self, shopper, [], 0))
         else:
-            self.env.process(store_visit(self, shopper))
+            self.env.process(store_visit(self, shopper, errand))
 
     # --- checkout -------------------------------------------------------------------------
     def service_time(self, shopper: Shopper, items: int) -> tuple[str, float]:

@@ -38,7 +38,8 @@ def test_parcels_leave_the_inventory_center_and_stock_is_conserved(shopping):
     assert shipped
     frame = shopping.inventory.stock_frame()
     till_units = sum(e.items for e in shopping.log if type(e).__name__ == "SaleCompleted")
-    web_units = sum(e.units for e in shipped)
+    collected = [e for e in shopping.log if type(e).__name__ == "OnlineOrderCollected"]
+    web_units = sum(e.units for e in shipped) + sum(e.units for e in collected)
     assert frame["sold"].sum() == till_units + web_units
     assert shopping.inventory.conservation()["balanced"].all()
 
@@ -59,3 +60,37 @@ def test_without_stock_tracking_the_home_store_ships_every_order():
     shipped = {e.location for e in model.log if type(e).__name__ == "OnlineOrderShipped"}
     assert shipped and shipped <= {s.id for s in model.config.chain.stores} | {"online"}
     assert model.ledger.unbalanced() == []
+
+
+def test_pickup_orders_become_store_visits():
+    model = run("population.pickup_share=1.0")
+    log = model.log
+    collected = [e for e in log if type(e).__name__ == "OnlineOrderCollected"]
+    shipped = [e for e in log if type(e).__name__ == "OnlineOrderShipped"]
+    placed = [e for e in log if type(e).__name__ == "OnlineOrderPlaced"]
+    assert len(collected) > 10
+    # Members with a home store collect there; only those without one get parcels.
+    assert {e.store for e in shipped} <= {"online"}
+    assert len(collected) <= len(placed)
+    # Each collection opens a visit of that store at a time it is open, and she may shop on.
+    started = {(e.store, e.visit): e for e in log if type(e).__name__ == "VisitStarted"}
+    for e in collected:
+        visit = started[(e.store, e.visit)]
+        assert visit.reason == "pickup" and visit.party_size == 1 and visit.t <= e.t <= visit.t + 60
+        assert model.calendar.is_open(visit.t)
+    ended = {(e.store, e.visit): e.outcome for e in log if type(e).__name__ == "VisitEnded"}
+    outcomes = Counter(ended[(e.store, e.visit)] for e in collected if (e.store, e.visit) in ended)
+    assert outcomes["bought"] > 0 and outcomes["no_purchase"] > 0
+    assert {e.by for e in collected} <= {"guide", "till"} and "guide" in {e.by for e in collected}
+    # The order center saw each of them handed over at the counter, judged against the promise.
+    frame = model.orders.frame()
+    web = frame[frame["type"] == "online"]
+    handed = web[web["pickup_store"].notna() & (web["state"] == "completed")]
+    assert len(handed) == len(collected)
+    assert model.inventory.conservation()["balanced"].all()
+    assert summarise(model)["online_pickups"] == len(collected)
+
+
+def test_no_pickup_share_means_every_order_ships():
+    model = run("population.pickup_share=0.0")
+    assert not [e for e in model.log if type(e).__name__ == "OnlineOrderCollected"]

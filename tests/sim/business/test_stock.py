@@ -7,7 +7,7 @@ import pytest
 
 from sim.experiment.run import simulate_overrides, summarise
 
-BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3"]
+BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3", "strategy=status_quo"]
 
 
 def run(*overrides: str):
@@ -75,7 +75,7 @@ def test_an_order_reaches_the_shelves_as_its_due_day_opens(store_format):
 
 def test_the_endless_aisle_turns_part_of_the_lost_sales_into_shipped_orders():
     base = ["chain=five_stores", "days=3", "population.size=6000", "seed=3",
-            "stock.initial_cover_days=1", "stock.lead_days=3"]  # fmt: skip
+            "strategy=status_quo", "stock.initial_cover_days=1", "stock.lead_days=3"]  # fmt: skip
     off = simulate_overrides(base)
     on = simulate_overrides([*base, "strategy.endless_aisle.enabled=true"])
     k_off, k_on = summarise(off), summarise(on)
