@@ -20,6 +20,7 @@ STORE_OVERRIDES = [
     "store.lanes=12",
     "store.guides=40",
     "progress=off",
+    "strategy=status_quo",  # the journey of issue 2; the default job adds the digital playbook
 ]
 
 

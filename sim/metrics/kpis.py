@@ -50,6 +50,7 @@ KPI_NAMES = (
     "online_pickups",
     "on_time_fulfilment_rate",
     "online_revenue",
+    "total_revenue",
     "pushes_sent",
     "pushes_refused",
     "pushes_opened",
@@ -71,9 +72,12 @@ KPI_NAMES = (
 )
 
 # Which way is better, for verdicts in comparisons; a KPI in neither set is just "higher/lower".
+# Measured figures (footfall_measured, conversion_measured) are in neither: a better sensor
+# moves them toward the truth, which is not a better store.
 HIGHER_IS_BETTER = frozenset(
     {
         "store_pool_income",
+        "total_revenue",
         "endless_aisle_orders",
         "inventory_turnover",
         "transactions",
@@ -83,7 +87,6 @@ HIGHER_IS_BETTER = frozenset(
         "active_members",
         "repurchase_rate",
         "conversion_true",
-        "conversion_measured",
         "revenue",
         "aov",
         "units_per_transaction",
@@ -275,6 +278,7 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "online_pickups": t["online_pickups"].astype("int64"),
             "on_time_fulfilment_rate": _ratio(t["orders_on_time"], t["orders_due"]),
             "online_revenue": t["online_revenue"].astype("int64"),
+            "total_revenue": (t["revenue"] + t["online_revenue"]).astype("int64"),
             "pushes_sent": t["pushes_sent"].astype("int64"),
             "pushes_refused": t["pushes_refused"].astype("int64"),
             "pushes_opened": t["pushes_opened"].astype("int64"),

@@ -99,6 +99,18 @@ def test_an_unknown_segment_is_a_config_error():
     assert "vips" in refused.value.problems[0]
 
 
+def test_a_budget_split_needs_a_budget_and_a_pool_share_its_ceiling():
+    with pytest.raises(ConfigErrors) as refused:
+        check_overrides(
+            ["strategy=weekly_pushes", "strategy.campaigns.budget_split=by_tier",
+             "chain.franchise.initial_pool_share=0.5", "chain.franchise.max_pool_share=0.2"],
+            False,
+        )  # fmt: skip
+    problems = " ".join(refused.value.problems)
+    assert "strategy.campaigns" in problems and "needs a budget_cents" in problems
+    assert "chain.franchise" in problems and "above max_pool_share" in problems
+
+
 def test_service_messages_reach_only_members_who_paid_within_48_hours():
     model = run(
         "strategy=weekly_pushes",

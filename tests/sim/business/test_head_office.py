@@ -5,7 +5,7 @@ sharing paid; stores are tiered by the tiering module; guides quit and are repla
 import pytest
 
 from retail.inventory import SalesChannel
-from sim.experiment.run import simulate_overrides
+from sim.experiment.run import simulate_overrides, summarise
 from sim.metrics.invariants import module_breaches
 
 BASE = ["chain=five_stores", "days=8", "population.size=6000", "seed=3", "strategy=weekly_pushes"]
@@ -86,6 +86,64 @@ def test_stores_are_tiered_at_each_closing_by_the_tiering_module(chain):
     assert last["S001"].days_online > 270  # online since 2025-06-01
     assert all(e.tier in "SABC" for e in tiered)
     assert chain.head_office.tiers == {store: e.tier for store, e in last.items()}
+
+
+def test_pool_kpis_are_what_the_owners_hold_and_the_ledger_paid(chain):
+    kpis = summarise(chain)
+    owners = chain.head_office.owners
+    assert kpis["franchise_pool_share"] == pytest.approx(
+        sum(o.pool_share for o in owners) / len(owners)
+    )
+    ledger = chain.ledger.frame()
+    tills = set(chain.head_office.amounts)
+    pool = ledger[(ledger["party_kind"] == "store") & ~ledger["order"].isin(tills)]
+    assert kpis["store_pool_income"] == pool["cents"].sum() > 0
+    daily = {e.store for e in events(chain, "PoolShareReported")}
+    assert daily == {"F001", "F002"}
+
+
+def test_levers_follow_the_tiering_modules_tiers(chain):
+    office = chain.head_office
+    assert set(office.tiers.values()) <= set("SABC")
+    office.tiers = {"S001": "S", "S002": "A", "S003": "B", "F001": "C", "F002": "C"}
+    budgets = office.campaign_budgets(1_000_001, by_tier=True)
+    assert sum(budgets.values()) == 1_000_001  # to the cent
+    assert budgets["S001"] > budgets["S002"] > budgets["S003"] > budgets["F001"]
+    assert budgets["F001"] == budgets["F002"]
+    equal = office.campaign_budgets(1_000_001, by_tier=False)
+    assert sum(equal.values()) == 1_000_001 and max(equal.values()) - min(equal.values()) == 1
+    assert office.stock_priority() == {"S001": 0, "S002": 1, "S003": 2, "F001": 3, "F002": 3}
+
+
+def test_campaign_money_goes_to_the_stores_by_tier():
+    overrides = [*BASE, "days=10", "modules.tiering.rules.method=quantiles",
+                 "strategy.campaigns.budget_cents=400000"]  # fmt: skip
+    runs = {
+        split: simulate_overrides([*overrides, f"strategy.campaigns.budget_split={split}"])
+        for split in ("equal", "by_tier")
+    }
+    for split, model in runs.items():
+        pushed = events(model, "CampaignPushed")
+        assert {e.campaign.rsplit("-", 1)[1] for e in pushed} == {"S001", "S002", "S003", "F001",
+                                                                   "F002"}  # fmt: skip
+        budgets = [c.spec.budget_cents for c in model.marketing.campaigns.values()]
+        assert sum(budgets) == 400000 * len(budgets) // 5  # each week's budget, split
+        for key, campaign in model.marketing.campaigns.items():  # each within its budget
+            assert model.marketing.funnel(key)["cost_cents"] <= campaign.spec.budget_cents
+    sent = {
+        split: {
+            store: sum(e.sent for e in events(model, "CampaignPushed") if e.store == store)
+            for store in ("S001", "S002", "S003", "F001", "F002")
+        }
+        for split, model in runs.items()
+    }
+    tiers = runs["by_tier"].head_office.tiers
+    best = min(tiers, key=lambda store: "SABC".index(tiers[store]))
+    worst = max(tiers, key=lambda store: "SABC".index(tiers[store]))
+    assert tiers[best] != tiers[worst]
+    assert (
+        sent["by_tier"][best] - sent["by_tier"][worst] > sent["equal"][best] - sent["equal"][worst]
+    )
 
 
 def test_a_guide_who_quits_leaves_her_members_with_the_brand():
