@@ -31,12 +31,14 @@ class BeaconReader:
         self.detected = 0
         self.false_matches = 0
 
-    def arrival(self, t_s: float, opted_in: bool) -> bool:
-        """Does the device report a recognised member for this arrival?"""
+    def arrival(self, t_s: float, opted_in: bool, u: float | None = None) -> bool:
+        """Does the device report a recognised member for this arrival? `u`: the arrival's
+        uniform draw, if the caller keeps one per arrival (else the reader's stream)."""
+        u = self.rng.random() if u is None else u
         if opted_in:
-            hit = bool(self.rng.random() < self.config.detection_prob)
+            hit = bool(u < self.config.detection_prob)
             self.detected += hit
             return hit
-        mistaken = bool(self.rng.random() < self.config.false_match_prob)
+        mistaken = bool(u < self.config.false_match_prob)
         self.false_matches += mistaken
         return mistaken

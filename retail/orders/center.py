@@ -112,8 +112,13 @@ class OrderCenter:
             return record
 
     def pick(self, key: str, at: dt.datetime) -> OrderRecord:
+        """Packed. A pickup order is then ready at the counter: its promise is judged here
+        (when she comes to collect it is her choice)."""
         with self._lock:
-            return self._move(self._find(key), "pick", at)
+            record = self._move(self._find(key), "pick", at)
+            if record.type is OrderType.ONLINE and record.spec.pickup_store is not None:
+                record.fulfilled_at = at
+            return record
 
     def ship(self, key: str, at: dt.datetime) -> OrderRecord:
         """Goods leave: an online order's holds are committed (sold); a transfer, purchase or
@@ -269,8 +274,10 @@ class OrderCenter:
 
     def _fulfil(self, record: OrderRecord, at: dt.datetime) -> None:
         """The goods reached the customer (or the receiving location): on-time is judged
-        here, and a sale's revenue goes to the ledger, one posting per parcel."""
-        record.fulfilled_at = at
+        here (a pickup order's at `pick`), and a sale's revenue goes to the ledger, one
+        posting per parcel."""
+        if record.fulfilled_at is None:
+            record.fulfilled_at = at
         if self.ledger is None or record.type not in (OrderType.ONLINE, OrderType.STORE_SALE):
             return
         spec = record.spec

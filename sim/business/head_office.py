@@ -102,7 +102,7 @@ class HeadOffice:
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
         franchise = self.chain.franchise
         for day in range(days):
-            yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
+            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
             self._settle()
@@ -123,8 +123,9 @@ class HeadOffice:
             mine = frame["party"] == store
             till = int(frame.loc[mine & from_till, "cents"].sum())
             pool = int(frame.loc[mine & ~from_till, "cents"].sum())
-            if store in self._pool_since_review:
-                self._pool_since_review[store] += pool
+            if store in self._pool_since_review:  # what sharing her stock earned: shipping
+                shipped = mine & ~from_till & (frame["role"] == "fulfil")
+                self._pool_since_review[store] += int(frame.loc[shipped, "cents"].sum())
             if till or pool:
                 orders = int(frame.loc[mine, "order"].nunique())
                 self.log.append(RevenueShareSettled(self.env.now, store, till, pool, orders))

@@ -84,7 +84,7 @@ class MarketingDesk:
                 at = self.calendar.datetime_at(self.env.now)
                 if self.members.person_of:
                     self._campaign(day, self.membership.snapshot(at), at)
-            yield from self._wait(self.calendar.opening(day)[1] + AFTER_CLOSING_MIN)
+            yield from self._wait(self.calendar.closing(day, AFTER_CLOSING_MIN))
             at = self.calendar.datetime_at(self.env.now)
             members, persons = self._members()
             if len(members):
@@ -113,7 +113,7 @@ class MarketingDesk:
         store = _home_store(snapshot, member)
         lines, _ = self.shop.basket(person)
 
-        def allocated(key: str, value: int, at: dt.datetime) -> None:
+        def allocated(key: str, value: int, shipped: dict[str, int], at: dt.datetime) -> None:
             self._allocated(key, value, at, member, store, coupon)
 
         self.shop.place(member, person, store, lines, at, then=allocated, may_pick_up=True)

@@ -124,7 +124,7 @@ class MembershipDesk:
     def closing(self, stores: list[str], days: int) -> Generator[simpy.Event, None, None]:
         """The daily job after the last store closes, then each store's member figures."""
         for day in range(days):
-            close = self.calendar.opening(day)[1]
+            close = self.calendar.closing(day)
             yield self.env.timeout(max(close - self.env.now, 0.0))
             done = self.membership.run_daily(self.calendar.datetime_at(self.env.now))
             self.log.append(

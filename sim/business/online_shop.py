@@ -38,6 +38,8 @@ RETRIES = 3
 PICKUP_WITHIN_DAYS = 3  # she comes on the day it is ready or one of the next two
 HANDOVER_MEAN_MIN = 2.0  # a guide finds the parcel and hands it over (assumption)
 
+# (order key, value that ships in cents, units per sku that ship, when): the order counts.
+Allocated = Callable[[str, int, dict[str, int], dt.datetime], None]
 # (person, minute she comes, order key, handover minutes): books her visit to the store.
 BookPickup = Callable[[int, float, str, float], None]
 
@@ -62,9 +64,11 @@ class OnlineShop:
         self._collector: dict[str, int] = {}  # pickup order -> who collects it
         self.count = 0
         self.waiting: dict[str, int] = {}  # backordered order -> tries so far
-        # Per order, who is told when it is allocated, with the value that will ship (what
-        # was not allocated is refunded): that is when the sale counts.
-        self._then: dict[str, Callable[[str, int, dt.datetime], None]] = {}
+        # Per order, who is told when it is allocated, with the value and units that will
+        # ship (what was not allocated is refunded): that is when the sale counts. And who is
+        # told if it is cancelled for want of stock.
+        self._then: dict[str, Allocated] = {}
+        self._lost: dict[str, Callable[[str, dt.datetime], None]] = {}
 
     def basket(self, person: int) -> tuple[tuple[OrderLine, ...], int]:
         """What she orders: one to three items chosen as in a store, by her budget."""
@@ -77,16 +81,19 @@ class OnlineShop:
 
     def place(
         self, member: int | None, person: int, store: str, lines, at: dt.datetime,
-        then: Callable[[str, int, dt.datetime], None], guide: str | None = None,
-        may_pick_up: bool = False,
+        then: Allocated, guide: str | None = None, may_pick_up: bool = False,
+        lost: Callable[[str, dt.datetime], None] | None = None,
     ) -> str:  # fmt: skip
         """Submit and pay; allocation and fulfilment follow in the twin's time, and `then`
-        (order key, value that ships, when) is called once the order is allocated. `guide`:
-        the guide credited (an order placed for her in a store). `may_pick_up`: she may
-        choose to collect it at `store` rather than have it shipped."""
+        (order key, value that ships, units per sku that ship, when) is called once the order
+        is allocated; `lost` (order key, when) if it is cancelled for want of stock instead.
+        `guide`: the guide credited (an order placed for her in a store). `may_pick_up`: she
+        may choose to collect it at `store` rather than have it shipped."""
         key = f"web-{self.count:07d}"
         self.count += 1
         self._then[key] = then
+        if lost is not None:
+            self._lost[key] = lost
         chooses_pickup = self.rng.random() < self.pickup_share  # drawn always: CRN
         pickup = may_pick_up and chooses_pickup and store in self.counters
         if pickup:
@@ -107,7 +114,13 @@ class OnlineShop:
         if record.state is OrderState.ALLOCATED:
             self.waiting.pop(key, None)
             self.env.process(self._fulfil(key))
-            self._then.pop(key)(key, record.spec.amount_cents - sum(record.refunded), at)
+            shipped: dict[str, int] = {}
+            for _, lines, _ in record.shipments:
+                for sku, quantity in lines:
+                    shipped[sku] = shipped.get(sku, 0) + quantity
+            value = record.spec.amount_cents - sum(record.refunded)
+            self._lost.pop(key, None)
+            self._then.pop(key)(key, value, shipped, at)
         else:
             self.waiting[key] = self.waiting.get(key, 0) + 1
 
@@ -160,7 +173,7 @@ class OnlineShop:
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
         """Backordered orders are tried again each closing, and cancelled after `RETRIES`."""
         for day in range(days):
-            yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
+            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             self._report_due(day)
             for key, tries in list(self.waiting.items()):
@@ -169,5 +182,7 @@ class OnlineShop:
                     del self.waiting[key]
                     del self._then[key]
                     self._collector.pop(key, None)
+                    if key in self._lost:
+                        self._lost.pop(key)(key, at)
                 else:
                     self._allocate(key, at)

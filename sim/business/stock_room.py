@@ -163,7 +163,7 @@ class StockRoom:
     # --- closing: review and replenish -------------------------------------------------------
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
         for day in range(days):
-            close = self.calendar.opening(day)[1]
+            close = self.calendar.closing(day)
             yield self.env.timeout(max(close - self.env.now, 0.0))
             self._review(day)
 

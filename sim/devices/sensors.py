@@ -67,8 +67,10 @@ class DoorBeacon:
         self.store = store
         self.reader = reader
 
-    def arrival(self, visit: int, opted_in: bool) -> bool:
-        seen = self.reader.arrival(self.env.now * SECONDS_PER_MINUTE, opted_in)
+    def arrival(self, visit: int, opted_in: bool, u: float) -> bool:
+        """`u`: the shopper's own draw for the door, so recognitions stay paired across
+        strategies however many other visits there are."""
+        seen = self.reader.arrival(self.env.now * SECONDS_PER_MINUTE, opted_in, u)
         if seen:
             self.log.append(MemberRecognised(self.env.now, self.store, visit, self.reader.name))
         return seen

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 MINUTES_PER_DAY = 1440
+CLOSING_MARGIN_MIN = 0.01  # closing jobs of a store open until 24:00 run this before midnight
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,17 @@ class Calendar:
         """Opening and closing time of `day` in simulation minutes."""
         base = day * MINUTES_PER_DAY
         return base + self.opens_min, base + self.closes_min
+
+    def closing(self, day: int, after_min: float = 0.0) -> float:
+        """When `day`'s closing jobs run, `after_min` after closing time. Always within the day:
+        a store open until 24:00 runs them just before midnight, so they count for the day
+        that closed and the run's last closing comes before its horizon (jobs later after
+        closing still run later)."""
+        latest = (day + 1) * MINUTES_PER_DAY - CLOSING_MARGIN_MIN
+        return min(
+            self.opening(day)[1] + after_min,
+            latest + min(after_min, 1.0) * 0.5 * CLOSING_MARGIN_MIN,
+        )
 
     def is_open(self, t: float) -> bool:
         opens, closes = self.opening(self.day_index(t))

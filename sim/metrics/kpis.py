@@ -176,7 +176,8 @@ SUMS = {
     "uplift_measured_sum": ("CampaignMeasured", "uplift_measured"),
     "uplift_true_sum": ("CampaignMeasured", "uplift_true"),
     "stock_sold": ("StockCounted", "sold"),
-    "device_down_min": ("DeviceRecovered", "minutes"),
+    "device_down_open_min": ("DeviceRecovered", "open_minutes_down"),
+    "uplink_down_open_min": ("UplinkRestored", "open_minutes_down"),
     "forwarded_on_link": ("OfflineSalesForwarded", "count"),
     "forwarded_on_restart": ("TerminalRestarted", "forwarded"),
 }
@@ -229,7 +230,12 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
     parts["wait_mean"] = waits.mean()
     parts["wait_p95"] = waits.quantile(0.95)
-    return pd.DataFrame(parts).fillna(0)
+    return _zero_counts(pd.DataFrame(parts))
+
+
+def _zero_counts(totals: pd.DataFrame) -> pd.DataFrame:
+    """No event is a count of 0; a share nobody reported stays unknown (NaN)."""
+    return totals.fillna({name: 0 for name in totals.columns if name not in LAST_MEAN})
 
 
 def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame:
@@ -291,7 +297,9 @@ def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame
             "uplift_true": _ratio(t["uplift_true_sum"], t["campaigns_measured"]),
             "transfers": t["transfers"].astype("int64"),
             "inventory_turnover": _ratio(t["stock_sold"], t["on_hand_mean"]),
-            "hardware_downtime_min": (t["device_down_min"] + t["uplink_down_min"]).astype(float),
+            "hardware_downtime_min": (t["device_down_open_min"] + t["uplink_down_open_min"]).astype(
+                float
+            ),
             "receipts_printed": t["receipts_printed"].astype("int64"),
             "endless_aisle_orders": t["endless_aisle_orders"].astype("int64"),
             "members_recognised": t["members_recognised"].astype("int64"),
@@ -314,6 +322,36 @@ def events_frame(table: pa.Table) -> pd.DataFrame:
     return frame
 
 
+# Reports that also come from the warehouse; the KPIs are the stores' (as in the daily table).
+STORE_REPORTS = ("RevenueShareSettled", "StockCounted")
+
+
+def _stores_only(events: pd.DataFrame, stores) -> pd.DataFrame:
+    elsewhere = events["kind"].isin(STORE_REPORTS) & ~events["store"].isin(list(stores))
+    return events[~elsewhere]
+
+
+def _with_open_downtime(events: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
+    """`open_minutes_down`: of a device's time out of service (ending at `t`), the minutes the
+    store was open. A fault at night costs nothing until the store opens."""
+    kind = events["kind"].to_numpy()
+    down = np.zeros(len(events))
+    for name, column in (("DeviceRecovered", "minutes"), ("UplinkRestored", "minutes_down")):
+        if column in events:
+            mine = kind == name
+            down[mine] = events[column].to_numpy(float)[mine]
+    t = events["t"].to_numpy(float)
+    opened = _open_minutes_until(t, calendar) - _open_minutes_until(t - down, calendar)
+    return events.assign(open_minutes_down=opened)
+
+
+def _open_minutes_until(t: np.ndarray, calendar: Calendar) -> np.ndarray:
+    """Minutes the store has been open from time 0 to `t` (every day has the same hours)."""
+    day, minute = np.divmod(t, MINUTES_PER_DAY)
+    length = calendar.closes_min - calendar.opens_min
+    return day * length + np.clip(minute - calendar.opens_min, 0.0, length)
+
+
 def daily_kpis(
     events: pd.DataFrame,
     monitors: dict[str, QueueMonitor],
@@ -323,7 +361,9 @@ def daily_kpis(
     """One row per store and day: `store`, `date`, `day` and every KPI."""
     stores = sorted(monitors)
     index = pd.MultiIndex.from_product([stores, range(days)], names=["store", "day"])
-    totals = _totals(events, ["store", "day"]).reindex(index, fill_value=0)
+    totals = _zero_counts(
+        _totals(_with_open_downtime(events, calendar), ["store", "day"]).reindex(index)
+    )
     # Shoppers still queued after closing belong to that day's area.
     edges = np.arange(days + 1) * MINUTES_PER_DAY
     areas = pd.Series(
@@ -342,7 +382,8 @@ def run_summary(
     days: int,
 ) -> dict[str, float]:
     """The run's KPIs over every store and day (queue length: mean over stores' open time)."""
-    totals = _totals(events, []).reindex([0], fill_value=0)
+    events = _stores_only(_with_open_downtime(events, calendar), monitors)
+    totals = _totals(events, []).reindex([0], fill_value=0).fillna(0)  # no franchise: 0
     area = sum(m.area(0.0, days * MINUTES_PER_DAY) for m in monitors.values())
     open_min = days * (calendar.closes_min - calendar.opens_min) * len(monitors)
     frame = _kpis(totals, pd.Series([area]), open_min)

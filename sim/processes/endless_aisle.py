@@ -25,13 +25,19 @@ def order_elsewhere(store: StoreRuntime, shopper: Shopper, missing: dict[int, in
     lines = tuple(OrderLine(sku, n, price) for sku, n, price in catalog.sale_lines(picks))
     member = store.membership_desk.member_of.get(shopper.customer)
     guide = shopper.guide.code if shopper.guide is not None else None
-    visit, units = shopper.visit, len(picks)
+    visit = shopper.visit
 
-    def allocated(key: str, value_cents: int, at: dt.datetime) -> None:
+    def allocated(key: str, value_cents: int, shipped: dict[str, int], at: dt.datetime) -> None:
         log.append(OnlineOrderPlaced(env.now, store.id, -1 if member is None else member,
                                      value_cents, 0, False))  # fmt: skip
-        log.append(EndlessAisleOrdered(env.now, store.id, visit, units, value_cents))
+        log.append(EndlessAisleOrdered(env.now, store.id, visit, sum(shipped.values()),
+                                       value_cents))  # fmt: skip
+        short = {i: units - shipped.get(catalog.skus[i], 0) for i, units in missing.items()}
+        store.stock_room.lost(store.id, visit, {i: n for i, n in short.items() if n > 0})
+
+    def cancelled(key: str, at: dt.datetime) -> None:  # nothing came free in time
+        store.stock_room.lost(store.id, visit, missing)
 
     at = store.calendar.datetime_at(env.now)
     return store.model.shop.place(member, shopper.customer, store.id, lines, at, allocated,
-                                  guide=guide)  # fmt: skip
+                                  guide=guide, lost=cancelled)  # fmt: skip

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 MAX_ITEMS = 12
 MAX_GARMENTS = 3  # taken into a fitting room at once
-DRAWS_FIXED = 11  # ask, consult, buy, items, payment method and time, balk, patience,
-# joining as a member at the till, accepting an endless-aisle order, spare
+DRAWS_FIXED = 12  # the door (beacon), ask, consult, buy, items, payment method and time,
+# balk, patience, joining as a member at the till, accepting an endless-aisle order, spare
 DRAWS_TRY_ON = 3 + MAX_GARMENTS  # whether, how long, how many, which
 
 
@@ -50,7 +50,8 @@ def store_visit(
     env, fmt, log = store.env, store.format, store.log
     if errand is not None:
         yield from errand(store, shopper)
-    greeted = store.beacon is not None and store.recognised(shopper)  # at the door
+    at_door = shopper.uniform()  # drawn whether or not a beacon is installed: CRN
+    greeted = store.beacon is not None and store.recognised(shopper, at_door)
     browsing = 0.0
     for zone in fmt.zones:
         browses, dwell = shopper.chance(zone.visit_prob), shopper.exponential(zone.dwell_mean_min)
@@ -87,11 +88,11 @@ def store_visit(
         return
 
     items, amount = _basket(store, shopper)
+    aisle = store.config.strategy.endless_aisle
+    accepts = shopper.chance(aisle.accept_prob)  # drawn whatever the shelf holds: CRN
     if store.stock_room is not None:  # what the shelves still hold; the rest is a lost sale
         on_shelf, missing = store.stock_room.take(store.id, shopper.visit, items)
         if missing:
-            aisle = store.config.strategy.endless_aisle
-            accepts = shopper.chance(aisle.accept_prob)  # drawn even if not offered: CRN
             if aisle.enabled and accepts:
                 order_elsewhere(store, shopper, missing)
             else:
@@ -104,15 +105,17 @@ def store_visit(
     yield from checkout(store, shopper, items, amount)
 
 
-def find_guide(store: StoreRuntime, shopper: Shopper):
-    """A guide off the floor for her, if one comes free within the format's wait; else None."""
+def find_guide(store: StoreRuntime, shopper: Shopper, asking_for_help: bool = True):
+    """A guide off the floor for her, if one comes free within the format's wait; else None
+    (logged as help missed when she was `asking_for_help`)."""
     env = store.env
     request = store.guides.get()
     yield request | env.timeout(store.format.guide_wait_max_min)
     if request.triggered:
         return request.value
     request.cancel()
-    store.log.append(GuideUnavailable(env.now, store.id, shopper.visit))
+    if asking_for_help:
+        store.log.append(GuideUnavailable(env.now, store.id, shopper.visit))
     return None
 
 

@@ -24,7 +24,7 @@ def collect(key: str, handover_min: float) -> Errand:
     """The errand of collecting online order `key`; the handover takes `handover_min`."""
 
     def errand(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
-        guide = yield from find_guide(store, shopper)
+        guide = yield from find_guide(store, shopper, asking_for_help=False)
         if guide is not None:
             yield store.env.timeout(handover_min)
             guide.minutes_consulting += handover_min

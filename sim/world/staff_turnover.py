@@ -41,7 +41,7 @@ class StaffTurnover:
     def run(self, store, rng: np.random.Generator, days: int) -> Generator[simpy.Event, None, None]:
         """One store's guides over `days` closings, drawing from the store's own stream."""
         for day in range(days):
-            yield self.env.timeout(max(self.calendar.opening(day)[1] - self.env.now, 0.0))
+            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             guides = store.all_guides
             # One draw per guide and day, quitting or not: the stream stays aligned.

@@ -76,6 +76,7 @@ class StoreRuntime:
         self.hired = len(guides)
         self.guides = simpy.Store(self.env)  # guides on duty and free
         self._on_duty: set[str] = set()
+        self._successor: dict[str, Guide] = {}  # a guide who quit while busy -> her successor
         self._crews: list[list[Guide]] = []  # one per shift, then the all-day crew
         first = 0
         for shift in [] if self.validating else self.format.shifts:
@@ -147,14 +148,15 @@ class StoreRuntime:
             self.guides.items[:] = [g for g in self.guides.items if g.code in self._on_duty]
             self.log.append(ShiftEnded(self.env.now, self.id, label, len(crew)))
 
-    def recognised(self, shopper) -> bool:
-        """The door beacon reports her: a member who opted in through the app (or a mistake)."""
+    def recognised(self, shopper, u: float) -> bool:
+        """The door beacon reports her: a member who opted in through the app (or a mistake);
+        `u` is her draw for the door."""
         person = shopper.customer
         opted_in = (
             person in self.membership_desk.member_of
             and self.population.digital_adoption[person] >= self._opt_in_adoption
         )
-        return self.beacon.arrival(shopper.visit, bool(opted_in))
+        return self.beacon.arrival(shopper.visit, bool(opted_in), u)
 
     def free_guide(self):
         """A guide on the floor and free right now, taken off the floor; None if none is."""
@@ -181,6 +183,8 @@ class StoreRuntime:
             self._on_duty.add(newcomer.code)
         if leaver in self.guides.items:
             self.guides.items[self.guides.items.index(leaver)] = newcomer
+        else:  # busy (or off shift): her successor takes the floor when she would have
+            self._successor[leaver.code] = newcomer
         leaver.remove()
         return newcomer
 
@@ -202,8 +206,10 @@ class StoreRuntime:
         self.book_visit(person, at_min, collect(key, handover_min), "pickup")
 
     def release_guide(self, guide: Guide) -> None:
-        """A guide is free again: back to the floor if her shift is on."""
-        if guide.code in self._on_duty:
+        """A guide is free again: back to the floor if her shift is on (her successor, if she
+        quit meanwhile)."""
+        guide = self._successor.pop(guide.code, guide)
+        if guide.code in self._on_duty and guide not in self.guides.items:
             self.guides.put(guide)
 
     # --- arrivals -------------------------------------------------------------------------

@@ -130,6 +130,18 @@ def test_buy_online_pick_up_in_store(orders, inventory):
     record = orders.pick_up("o1", T + 3 * HOUR)
     assert record.state is OrderState.PICKED_UP and record.sold == [3]
     assert inventory.position("tee", "S1").on_hand == 0
+    # The promise is to have it ready; when she comes for it is her choice.
+    assert record.fulfilled_at == T
+
+
+def test_a_pickup_order_ready_in_time_is_on_time_however_late_she_comes(orders):
+    orders.submit("o1", online(("tee", 1), pickup="S1", promised=T + 2 * HOUR), T)
+    orders.pay("o1", 5_000, T)
+    orders.allocate("o1", T)
+    orders.pick("o1", T + HOUR)
+    orders.pick_up("o1", T + 50 * HOUR)
+    table = orders.on_time(T, T + 4 * HOUR, by="store")
+    assert int(table.loc["S1", "due"]) == int(table.loc["S1", "on_time"]) == 1
 
 
 def test_a_store_sale_and_its_returns_never_exceed_what_was_sold_or_paid(orders, inventory):

@@ -77,6 +77,22 @@ def test_owners_close_their_stock_when_sharing_pays_less_than_their_hurdle():
     assert model.inventory.share("F002", SalesChannel.ONLINE) == pytest.approx(0.1)
 
 
+def test_owners_weigh_only_what_shipping_from_their_stock_paid():
+    model = simulate_overrides(
+        [
+            *BASE,
+            "modules.ledger.rules.origin_bp=3000",  # her members' orders pay her well ...
+            "modules.ledger.rules.fulfil_bp=0",  # ... but shipping from her stock pays nothing
+            "chain.franchise.hurdle_cents_per_week=1",
+            "chain.franchise.review_every_days=4",
+        ]
+    )
+    origin = [e for e in events(model, "RevenueShareSettled") if e.store in {"F001", "F002"}]
+    assert sum(e.pool_cents for e in origin) > 0
+    changed = events(model, "PoolShareChanged")
+    assert changed and all(e.after < e.before and e.pool_cents == 0 for e in changed)
+
+
 def test_stores_are_tiered_at_each_closing_by_the_tiering_module(chain):
     tiered = events(chain, "StoreTiered")
     assert len(tiered) == 8 * 5
@@ -122,7 +138,7 @@ def test_campaign_money_goes_to_the_stores_by_tier():
         split: simulate_overrides([*overrides, f"strategy.campaigns.budget_split={split}"])
         for split in ("equal", "by_tier")
     }
-    for split, model in runs.items():
+    for model in runs.values():
         pushed = events(model, "CampaignPushed")
         assert {e.campaign.rsplit("-", 1)[1] for e in pushed} == {"S001", "S002", "S003", "F001",
                                                                    "F002"}  # fmt: skip
@@ -160,3 +176,16 @@ def test_a_guide_who_quits_leaves_her_members_with_the_brand():
     assert not set(credited.index) & {e.staff for e in left}  # their members: the brand's
     if any(e.members for e in left):
         assert credited.get("(brand)", 0) > 0
+
+
+def test_a_guide_who_quits_while_busy_hands_the_floor_to_her_successor(chain):
+    store = chain.stores[0]
+    on_floor = list(store.guides.items)
+    assert on_floor, "an all-day guide is on the floor at the end of the run"
+    busy = store.free_guide()  # helping a shopper ...
+    newcomer = store.replace_guide(busy, 1.0)  # ... when she quits
+    assert newcomer not in store.guides.items
+    store.release_guide(busy)  # her shopper is served
+    assert newcomer in store.guides.items and busy not in store.guides.items
+    store.release_guide(busy)  # a second release changes nothing
+    assert store.guides.items.count(newcomer) == 1

@@ -82,6 +82,9 @@ def test_pickup_orders_become_store_visits():
     outcomes = Counter(ended[(e.store, e.visit)] for e in collected if (e.store, e.visit) in ended)
     assert outcomes["bought"] > 0 and outcomes["no_purchase"] > 0
     assert {e.by for e in collected} <= {"guide", "till"} and "guide" in {e.by for e in collected}
+    # Waiting for a guide to hand a parcel over is not a shopper missing help.
+    missed = {(e.store, e.visit, e.t) for e in log if type(e).__name__ == "GuideUnavailable"}
+    assert not {(e.store, e.visit, e.t) for e in collected if e.by == "till"} & missed
     # The order center saw each of them handed over at the counter, judged against the promise.
     frame = model.orders.frame()
     web = frame[frame["type"] == "online"]

@@ -89,3 +89,11 @@ def test_the_endless_aisle_turns_part_of_the_lost_sales_into_shipped_orders():
     aisle = frame[(frame["type"] == "online") & frame["guide"].notna()]
     assert len(aisle) > 0 and set(aisle["store"]) <= {s.id for s in on.stores}
     assert on.inventory.conservation()["balanced"].all() and on.ledger.unbalanced() == []
+
+
+def test_a_store_open_until_midnight_closes_every_day_of_the_run_on_that_day():
+    model = run("store=convenience", "days=3")
+    assert model.calendar.closes_min == 1440
+    for kind in ("StockCounted", "MembershipDailyRun", "RevenueShareSettled", "StoreTiered"):
+        days = Counter(int(e.t // 1440) for e in model.log if type(e).__name__ == kind)
+        assert sorted(days) == [0, 1, 2], kind

@@ -76,6 +76,22 @@ def test_fault_kpis(faulty):
     assert summary["device_fixes"] >= 1 and summary["receipts_reprinted"] == 1
     assert summary["uplink_down_min"] == pytest.approx(120)
     assert summary["sales_offline"] == len(of(faulty, "SaleJournaledOffline"))
+    recovered = sum(e.minutes for e in of(faulty, "DeviceRecovered"))
+    assert summary["hardware_downtime_min"] == pytest.approx(recovered + 120)  # all while open
+
+
+def test_downtime_counts_only_while_the_store_is_open():
+    night = (
+        "hardware.faults.scheduled=[{day: 1, at: '02:00', device: uplink-S001, kind: outage,"
+        " minutes: 600}]"
+    )
+    model = simulate(validate(compose_config([*BASE, night])))
+    frame = events_frame(model.log.to_arrow())
+    monitors = {store.id: store.checkout.monitor for store in model.stores}
+    summary = run_summary(frame, monitors, model.calendar, model.config.days)
+    opens = model.calendar.opens_min
+    assert summary["uplink_down_min"] == pytest.approx(600)
+    assert summary["hardware_downtime_min"] == pytest.approx(600 + 120 - opens)  # 02:00-12:00
 
 
 def test_faults_naming_devices_that_do_not_exist_are_refused_with_their_key():

@@ -17,7 +17,10 @@ def test_comparing_a_scenario_with_itself_gives_exact_zeros(scenario_dir, tmp_pa
     scenario_dir(
         "same",
         ["strategy=status_quo"],
-        {"same_again": ["strategy=status_quo"], "spelled_out": ["store.lanes=1"]},
+        {
+            "same_again": ["strategy=status_quo"],
+            "spelled_out": ["strategy=status_quo", "store.lanes=1"],
+        },
         ["transactions", "checkout_wait_mean_min"],
     )
     result = run_compare("same", tmp_path)
