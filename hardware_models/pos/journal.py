@@ -30,6 +30,7 @@ class SaleRecord:
     payment: str
     offline: bool
     reference: str = ""  # what the sale settles in store systems, e.g. the basket's stock hold
+    salesperson: str = ""  # the staff code credited with the sale (the guide who helped)
 
 
 class JournalStorage(Protocol):

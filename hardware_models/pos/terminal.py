@@ -85,9 +85,11 @@ class PosTerminal:
         items: tuple[tuple[str, int, int], ...],
         payment: str,
         reference: str = "",
+        salesperson: str = "",
     ) -> SaleOutcome:
         """The customer pays: journal, then forward (or keep, while offline). `reference`
-        travels with the sale (the basket's stock hold, an order number)."""
+        travels with the sale (the basket's stock hold, an order number), and `salesperson`:
+        who is credited for it."""
         if self.state is TerminalState.ERROR:
             return SaleOutcome("refused", None, "terminal_error")
         if self.state is not TerminalState.BUSY:
@@ -110,6 +112,7 @@ class PosTerminal:
             payment,
             offline=not self.link_up,
             reference=reference,
+            salesperson=salesperson,
         )
         self.journal.record_sale(sale)
         if self.link_up and self._send(sale, at_s):

@@ -67,7 +67,8 @@ class HeadOffice:
             return
         at = self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE)
         lines = tuple(OrderLine(sku, quantity, price) for sku, quantity, price in sale.items)
-        spec = OrderSpec(OrderType.STORE_SALE, lines, store, hold=sale.reference or None)
+        spec = OrderSpec(OrderType.STORE_SALE, lines, store, guide=sale.salesperson or None,
+                         hold=sale.reference or None)  # fmt: skip
         self.orders.submit(sale.key, spec, at)
         self.orders.pay(sale.key, sale.amount_cents, at)
         self.orders.complete(sale.key, at)

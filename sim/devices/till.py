@@ -77,14 +77,20 @@ class Till:
         return self.env.now * SECONDS_PER_MINUTE
 
     def ring_up(
-        self, visit: int, items: tuple[tuple[str, int, int], ...], payment: str, reference: str = ""
+        self,
+        visit: int,
+        items: tuple[tuple[str, int, int], ...],
+        payment: str,
+        reference: str = "",
+        salesperson: str = "",
     ) -> Generator[simpy.Event, object, SaleOutcome]:
         """The customer pays: the terminal commits the sale (the service time is the caller's);
-        `reference` (the basket's stock hold) travels with it to head office."""
+        `reference` (the basket's stock hold) and `salesperson` (her guide, credited) travel
+        with it to head office."""
         while self.terminal.state is TerminalState.ERROR:
             yield self.restarted  # the lane waits for the terminal to boot again
         self.terminal.start_sale()
-        outcome = self.terminal.complete_sale(self.now_s, items, payment, reference)
+        outcome = self.terminal.complete_sale(self.now_s, items, payment, reference, salesperson)
         sale = outcome.sale
         if sale is None:
             self.log.append(SaleRefused(self.env.now, self.store, visit, self.lane, outcome.reason))

@@ -202,7 +202,8 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
         lines = store.catalog.sale_lines(items)
         stock = store.stock_room
         held = stock.basket(store.id, shopper.visit) if stock is not None else ""
-        outcome = yield from till.ring_up(shopper.visit, lines, method, held)
+        guide = shopper.guide.code if shopper.guide is not None else ""
+        outcome = yield from till.ring_up(shopper.visit, lines, method, held, guide)
         if outcome.sale is None:
             lanes.release(lane)
             _end(store, shopper, "refused")

@@ -32,6 +32,13 @@ def test_every_till_sale_is_a_store_sale_split_in_the_ledger(chain):
     ledger = chain.ledger.frame()
     assert ledger[ledger["order"].isin(sales.index)]["cents"].sum() == sales["amount_cents"].sum()
     assert chain.ledger.unbalanced() == []
+    # The guide who helped is on the receipt, and the ledger pays her share of the sale.
+    helped = sales["guide"].dropna()
+    assert len(helped) > 20 and set(helped) <= set().union(
+        *(s.guide_codes for s in chain.stores)
+    ) | {e.staff for e in events(chain, "GuideLeft")}
+    guides = ledger[(ledger["party_kind"] == "guide") & ledger["order"].isin(helped.index)]
+    assert guides["cents"].sum() > 0
 
 
 def test_the_days_shares_are_settled_per_store_as_the_ledger_posted_them(chain):
