@@ -99,6 +99,14 @@ class HeadOffice:
         tiers = pd.DataFrame({"tier": self.tiers})
         return self.tiering.levers(tiers, 0)["stock_priority"].to_dict()
 
+    def staff_hours_factor(self, store: str) -> float:
+        """How much of its planned staff hours the store's TOP tier gets (1 until tiered)."""
+        tier = self.tiers.get(store)
+        if tier is None:
+            return 1.0
+        lever = self.tiering.levers(pd.DataFrame({"tier": [tier]}, index=[store]), 0)
+        return float(lever["staff_hours_factor"].iloc[0])
+
     # --- closing ---------------------------------------------------------------------------
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:
         franchise = self.chain.franchise

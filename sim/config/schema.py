@@ -67,6 +67,9 @@ class ChainConfig:
     sites: list[Site]
     franchise: FranchiseOwners = Field(default_factory=FranchiseOwners)
     tier_window_days: PositiveInt = 28  # store tiers judge this many days of orders
+    # fixed: shifts as the format plans them; by_tier: each shift's length times the staff-hours
+    # factor of the store's TOP tier (modules.tiering.levers), ending by closing time at most.
+    staff_hours: Literal["fixed", "by_tier"] = "fixed"
 
     @model_validator(mode="after")
     def _unique_ids_and_a_store(self) -> ChainConfig:

@@ -136,13 +136,18 @@ class StoreRuntime:
     def _shift(self, shift: Shift, crew: list[Guide]) -> Generator[simpy.Event, None, None]:
         start, end = clock_minutes(shift.start), clock_minutes(shift.end)
         label = f"{shift.start}-{shift.end}"
+        by_tier = self.config.chain.staff_hours == "by_tier"
         for day in range(self.config.days):
             yield self.env.timeout(day * MINUTES_PER_DAY + start - self.env.now)
             self._on_duty.update(g.code for g in crew)
             for guide in crew:
                 self.guides.put(guide)
             self.log.append(ShiftStarted(self.env.now, self.id, label, len(crew)))
-            yield self.env.timeout(end - start)
+            length = end - start
+            if by_tier:  # the tier's staff hours, but nobody stays past closing
+                factor = self.model.head_office.staff_hours_factor(self.id)
+                length = min(length * factor, self.calendar.closes_min - start)
+            yield self.env.timeout(length)
             self._on_duty.difference_update(g.code for g in crew)
             # A guide busy with a customer finishes first; `release_guide` then sends her home.
             self.guides.items[:] = [g for g in self.guides.items if g.code in self._on_duty]

@@ -197,3 +197,27 @@ def test_a_guide_who_quits_while_busy_hands_the_floor_to_her_successor(chain):
     assert newcomer in store.guides.items and busy not in store.guides.items
     store.release_guide(busy)  # a second release changes nothing
     assert store.guides.items.count(newcomer) == 1
+
+
+def test_staff_hours_follow_the_tier_when_asked():
+    model = simulate_overrides([*BASE, "days=3", "chain.staff_hours=by_tier"])
+    fixed = simulate_overrides([*BASE, "days=3"])
+    office = model.head_office
+    assert set(office.tiers.values()) == {"C"}  # five young stores: all C by the minimums
+
+    def lengths(run) -> dict:
+        started = {}
+        out = {}
+        for e in run.log:
+            kind = type(e).__name__
+            if kind == "ShiftStarted":
+                started[(e.store, e.shift)] = e.t
+            elif kind == "ShiftEnded":
+                out[(e.store, e.shift, int(e.t // 1440))] = e.t - started[(e.store, e.shift)]
+        return out
+
+    tiered, planned = lengths(model), lengths(fixed)
+    assert tiered.keys() == planned.keys()
+    for (store, shift, day), minutes in tiered.items():
+        factor = 1.0 if day == 0 else 0.9  # C's lever; untiered before the first closing
+        assert minutes == pytest.approx(planned[(store, shift, day)] * factor), (store, day)
