@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import simpy
 
-from retail.inventory import SalesChannel
+from retail.inventory import SalesChannel, TransferRules
 from sim.agents.franchise_owner import FranchiseOwner
 from sim.business.head_office import HeadOffice
 from sim.business.marketing_desk import MarketingDesk
@@ -79,7 +79,18 @@ class TwinModel(mesa.Model):
         # Without stock tracking, orders are not checked against stock: the store ships them.
         self.orders = build_orders(config, self.inventory if tracked else None, self.ledger)
         transfers = (
-            StoreTransfers(self.env, self.log, self.calendar, self.inventory, self.orders)
+            StoreTransfers(
+                self.env,
+                self.log,
+                self.calendar,
+                self.inventory,
+                self.orders,
+                TransferRules(
+                    short_days=config.stock.transfer_short_days,
+                    long_days=config.stock.transfer_long_days,
+                    target_days=config.stock.transfer_target_days,
+                ),
+            )
             if tracked and config.stock.transfers
             else None
         )

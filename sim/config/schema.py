@@ -286,9 +286,26 @@ class StockConfig:
     service_level: Annotated[float, Field(ge=0.5, lt=1.0)] = 0.95  # target cycle service level
     warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
     transfers: bool = True  # store-to-store rebalancing proposed by the center at closing
+    # In days of cover at expected sales: a store below `transfer_short_days` may receive from
+    # one above `transfer_long_days`, up to `transfer_target_days` (retail.inventory.TransferRules).
+    transfer_short_days: NonNegative = 3.0
+    transfer_long_days: NonNegative = 30.0
+    transfer_target_days: NonNegative = 10.0
     # Who is served first when the warehouse cannot fill every store's order: the chain's
     # store order, or the stores' TOP tiers (their levers' stock_priority, lower first).
     priority: Literal["store_order", "by_tier"] = "store_order"
+
+    @model_validator(mode="after")
+    def _transfer_cover_in_order(self) -> StockConfig:
+        short, target, long = (
+            self.transfer_short_days, self.transfer_target_days, self.transfer_long_days
+        )  # fmt: skip
+        if not short <= target <= long:
+            raise ValueError(
+                f"need transfer_short_days <= transfer_target_days <= transfer_long_days, got "
+                f"{short}, {target}, {long}"
+            )
+        return self
 
 
 MODULES = ("membership", "inventory", "orders", "ledger", "marketing", "tiering")

@@ -76,6 +76,10 @@ def test_every_problem_is_listed_with_its_key_path():
         ("modules.marketing.rules.quiet_start=late", "modules.marketing.rules.quiet_start", "21"),
         ("modules.membership._target_=nodots", "modules.membership._target_", "dotted"),
         ("modules.tiering.rules.method=quantiles", None, None),
+        ("stock.transfer_long_days=2", "stock", "transfer_short_days <= transfer_target_days"),
+        ("stock.priority=alphabetical", "stock.priority", "by_tier"),
+        ("chain.staff_hours=overtime", "chain.staff_hours", "by_tier"),
+        ("population.pickup_share=1.2", "population.pickup_share", "less than or equal to 1"),
     ],
 )
 def test_single_problems(override, key, words):
