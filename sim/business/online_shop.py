@@ -152,8 +152,8 @@ class OnlineShop:
         self.counters[store](self._collector.pop(key), at_min, key, handover)
 
     def collected(self, key: str, store: str, visit: int, by: str) -> None:
-        """She has her parcel: the order center hands it over (holds committed, delivery
-        judged against the promise) and closes it."""
+        """She has her parcel: the order center hands it over (holds committed, revenue
+        posted; its promise was judged when it was ready) and closes it."""
         at = self.calendar.datetime_at(self.env.now)
         record = self.orders.pick_up(key, at)
         self.orders.complete(key, at)
