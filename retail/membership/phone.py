@@ -16,11 +16,14 @@ from retail.errors import InvalidInput
 
 _SEPARATORS = re.compile(r"[\s\-.()\u00a0\u3000]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-# Batch forms: separators (but not the newline joining the numbers) deleted in one pass, the
-# country prefix stripped per line, then every number checked in one match.
+# Batch forms: separators (but not the newline joining the numbers) deleted in one pass, each
+# country prefix at the start of a line swapped for a marker (so one prefix cannot uncover
+# another, as in the single form where only one is stripped), then every number checked as
+# one text.
 _DELETE = {ord(c): None for c in " \t\r\f\v-.()\u00a0\u3000"}
-_PREFIX = re.compile(r"\n(?:\+86|0086|86(?=[0-9]{11}\n))")
-_MOBILES = re.compile(r"(?:1[3-9][0-9]{9})*")
+_MARK = "\x00"
+_BARE_PREFIX = re.compile(r"\n86(?=[0-9]{11}\n)")
+_LINES = re.compile(r"(?:1[3-9][0-9]{9}\n)*")
 
 
 def normalise_mobile(raw: str, field: str = "mobile") -> str:
@@ -55,19 +58,23 @@ def normalise_mobiles(raws: Sequence[str], field: str = "mobiles") -> list[str]:
         text = "\n".join(raws)
     except TypeError:
         text = None  # something is not text: let the row-by-row path say which
-    if text is not None and text.isascii():
-        if _all_clean(raws):
+    if text is not None and text.isascii() and _MARK not in text:
+        text = "\n" + text + "\n"
+        if _all_clean(text, len(raws)):
             return list(raws)
-        # Each number after a newline: a prefix can only be stripped at the start of one.
-        text = _PREFIX.sub("\n", "\n" + text.translate(_DELETE) + "\n")[1:-1]
-        numbers = text.split("\n")
-        if len(numbers) == len(raws) and _all_clean(numbers):
-            return numbers
+        text = text.translate(_DELETE).replace("\n0086", "\n" + _MARK)
+        text = text.replace("\n+86", "\n" + _MARK)
+        if "\n86" in text:
+            text = _BARE_PREFIX.sub("\n", text)
+        text = text.replace(_MARK, "")
+        if _all_clean(text, len(raws)):
+            return text[1:-1].split("\n")
     return [normalise_mobile(raw, f"{field}[{i}]") for i, raw in enumerate(raws)]
 
 
-def _all_clean(numbers: Sequence[str]) -> bool:
-    return set(map(len, numbers)) <= {11} and bool(_MOBILES.fullmatch("".join(numbers)))
+def _all_clean(text: str, count: int) -> bool:
+    """`text` is `count` clean numbers, each between newlines."""
+    return len(text) == 12 * count + 1 and _LINES.fullmatch(text, 1) is not None
 
 
 def mask_mobile(number: str) -> str:

@@ -47,7 +47,19 @@ def test_every_way_of_typing_normalises_to_the_number_and_is_idempotent(number):
 
 typed_or_not = st.one_of(
     st.builds(lambda n, k: typings(n)[k], mobiles, st.integers(0, 8)),
-    st.sampled_from(["+1 415 555 0100", "1381234567", "86 86 13812345678", "+86\n13812345678"]),
+    st.sampled_from(
+        [
+            "+1 415 555 0100",
+            "1381234567",
+            "86 86 13812345678",
+            "+86\n13812345678",
+            "+86 0086 138 1234 5678",
+            "0086+86 13812345678",
+            "+86 86 13812345678",
+            "138\x0012345678",
+            "0086 86 13812345678",
+        ]
+    ),  # fmt: skip
     st.text(alphabet="0123456789+-() \n８６", max_size=16),
 )
 
