@@ -59,7 +59,7 @@ typed_or_not = st.one_of(
             "138\x0012345678",
             "0086 86 13812345678",
         ]
-    ),  # fmt: skip
+    ),
     st.text(alphabet="0123456789+-() \n８６", max_size=16),
 )
 
