@@ -6,6 +6,7 @@ interrupted study keeps what finished.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
@@ -42,12 +43,18 @@ class LocalBackend:
         if self.workers == 1 or len(jobs) <= 1:
             yield from SerialBackend().run(jobs, root)
             return
-        # fork: workers start with the simulator already imported (a second, not five).
+        # fork: workers start with the simulator already imported (a second, not five). The
+        # parent's objects are frozen first, so the workers' collectors never walk (and so
+        # copy) the memory they share with it.
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(execute, job, root) for job in jobs]
-            for future in as_completed(futures):
-                yield future.result()
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(min(self.workers, len(jobs)), mp_context=context) as pool:
+                futures = [pool.submit(execute, job, root) for job in jobs]
+                for future in as_completed(futures):
+                    yield future.result()
+        finally:
+            gc.unfreeze()
 
 
 class DaskBackend:
