@@ -45,7 +45,7 @@ FUNNEL = (
     ("footfall_true", "visitors"),
     ("transactions", "bought"),
     ("members_new", "joined as members"),
-    ("pushes_sent", "pushed"),
+    ("pushes_sent", "pushes sent"),
     ("pushes_opened", "opened"),
     ("push_orders", "ordered from a push"),
 )
@@ -63,19 +63,27 @@ def _funnel(axis: plt.Axes, totals: pd.Series) -> None:
     axis.set_title("Funnel: store visits to members to campaign orders")
 
 
+def _nothing_to_show(axis: plt.Axes, what: str) -> None:
+    """An empty panel says so rather than drawing empty axes."""
+    axis.text(0.5, 0.5, what, ha="center", va="center", transform=axis.transAxes)
+    axis.set_axis_off()
+
+
 def _rfm_mix(axis: plt.Axes, mix: pd.Series) -> None:
-    if mix.sum() == 0:
-        axis.text(0.5, 0.5, "no members yet", ha="center", va="center", transform=axis.transAxes)
-        axis.set_axis_off()
-    else:
-        axis.barh(list(mix.index)[::-1], list(mix.to_numpy())[::-1], color="tab:purple")
     axis.set_title("Members by RFM segment at the end")
+    if mix.sum() == 0:
+        _nothing_to_show(axis, "no members yet")
+        return
+    axis.barh(list(mix.index)[::-1], list(mix.to_numpy())[::-1], color="tab:purple")
 
 
 def _stockouts(axis: plt.Axes, by_day: pd.DataFrame) -> None:
+    axis.set_title("Units lost to empty shelves per day, all stores")
+    if not by_day["lost_sales_stockout"].any():
+        _nothing_to_show(axis, "no stock-outs in this run")
+        return
     dates = [str(d) for d in by_day.index]
     axis.bar(dates, by_day["lost_sales_stockout"], color="tab:orange")
-    axis.set_title("Units lost to empty shelves per day, all stores")
     axis.tick_params(axis="x", labelrotation=45, labelsize="small")
 
 
@@ -120,6 +128,7 @@ def _checkout(axis: plt.Axes, by_store: pd.DataFrame, daily: pd.DataFrame) -> No
     axis.set_ylabel("minutes")
     twin = axis.twinx()
     twin.plot(x, abandon * 100, "o", color="tab:red", label="abandoned (%)")
+    twin.set_ylim(bottom=0)
     twin.set_ylabel("% of shoppers at the checkout")
     axis.set_title("Checkout: wait and abandonment")
     handles = axis.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
@@ -128,11 +137,15 @@ def _checkout(axis: plt.Axes, by_store: pd.DataFrame, daily: pd.DataFrame) -> No
 
 def _devices(axis: plt.Axes, by_store: pd.DataFrame) -> None:
     stores = list(by_store.index)
+    axis.set_title("Devices: downtime and what it cost")
+    shown = ["hardware_downtime_min", "staff_min_fixing_devices", "sales_offline"]
+    if not by_store[shown].to_numpy().any():
+        _nothing_to_show(axis, "no device faults in this run")
+        return
     x = np.arange(len(stores))
     width = 0.27
     axis.bar(x - width, by_store["hardware_downtime_min"], width, label="devices down (min)")
     axis.bar(x, by_store["staff_min_fixing_devices"], width, label="staff fixing devices (min)")
     axis.bar(x + width, by_store["sales_offline"], width, label="sales sold offline")
     axis.set_xticks(x, stores)
-    axis.set_title("Devices: downtime and what it cost")
     axis.legend(fontsize="small")
