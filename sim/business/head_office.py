@@ -81,31 +81,37 @@ class HeadOffice:
         return sum(self.amounts.values())
 
     # --- levers by tier ---------------------------------------------------------------------
+    def _levers(self, budget_cents: int = 0) -> pd.DataFrame | None:
+        """The tiering module's levers for every store by its current tier; None before the
+        first tiering."""
+        if not self.tiers:
+            return None
+        stores = [site.id for site in self.chain.stores]
+        tiers = pd.DataFrame({"tier": [self.tiers[s] for s in stores]}, index=stores)
+        return self.tiering.levers(tiers, budget_cents)
+
     def campaign_budgets(self, total_cents: int, by_tier: bool) -> dict[str, int]:
         """Each store's part of a campaign budget, to the cent: equal, or by the campaign share
-        of its TOP tier (the tiering module's levers; equal until the first tiering)."""
+        of its TOP tier (equal until the first tiering)."""
+        levers = self._levers(total_cents) if by_tier else None
+        if levers is not None:
+            return levers["campaign_budget_cents"].to_dict()
         stores = [site.id for site in self.chain.stores]
-        if by_tier and self.tiers:
-            tiers = pd.DataFrame({"tier": [self.tiers[s] for s in stores]}, index=stores)
-            return self.tiering.levers(tiers, total_cents)["campaign_budget_cents"].to_dict()
         part, extra = divmod(total_cents, len(stores))
         return {store: part + (i < extra) for i, store in enumerate(stores)}
 
     def stock_priority(self) -> dict[str, int]:
         """Each store's place in the queue for short warehouse stock (lower goes first), by its
         TOP tier's lever; all equal until the first tiering."""
-        if not self.tiers:
+        levers = self._levers()
+        if levers is None:
             return {site.id: 0 for site in self.chain.stores}
-        tiers = pd.DataFrame({"tier": self.tiers})
-        return self.tiering.levers(tiers, 0)["stock_priority"].to_dict()
+        return levers["stock_priority"].to_dict()
 
     def staff_hours_factor(self, store: str) -> float:
         """How much of its planned staff hours the store's TOP tier gets (1 until tiered)."""
-        tier = self.tiers.get(store)
-        if tier is None:
-            return 1.0
-        lever = self.tiering.levers(pd.DataFrame({"tier": [tier]}, index=[store]), 0)
-        return float(lever["staff_hours_factor"].iloc[0])
+        levers = self._levers()
+        return 1.0 if levers is None else float(levers.loc[store, "staff_hours_factor"])
 
     # --- closing ---------------------------------------------------------------------------
     def closing(self, days: int) -> Generator[simpy.Event, None, None]:

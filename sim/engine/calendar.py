@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 MINUTES_PER_DAY = 1440
 CLOSING_MARGIN_MIN = 0.01  # closing jobs of a store open until 24:00 run this before midnight
 
@@ -50,13 +52,22 @@ class Calendar:
     def closing(self, day: int, after_min: float = 0.0) -> float:
         """When `day`'s closing jobs run, `after_min` after closing time. Always within the day:
         a store open until 24:00 runs them just before midnight, so they count for the day
-        that closed and the run's last closing comes before its horizon (jobs later after
-        closing still run later)."""
-        latest = (day + 1) * MINUTES_PER_DAY - CLOSING_MARGIN_MIN
-        return min(
-            self.opening(day)[1] + after_min,
-            latest + min(after_min, 1.0) * 0.5 * CLOSING_MARGIN_MIN,
-        )
+        that closed and the run's last closing comes before its horizon."""
+        margin = (
+            CLOSING_MARGIN_MIN if after_min == 0 else CLOSING_MARGIN_MIN / 2
+        )  # later stays later
+        return min(self.opening(day)[1] + after_min, (day + 1) * MINUTES_PER_DAY - margin)
+
+    @property
+    def open_minutes_per_day(self) -> int:
+        return self.closes_min - self.opens_min
+
+    def open_minutes_until(self, t: np.ndarray) -> np.ndarray:
+        """Minutes the store has been open from time 0 to each `t` (every day has the same
+        hours)."""
+        day, minute = np.divmod(t, MINUTES_PER_DAY)
+        length = self.open_minutes_per_day
+        return day * length + np.clip(minute - self.opens_min, 0.0, length)
 
     def is_open(self, t: float) -> bool:
         opens, closes = self.opening(self.day_index(t))
@@ -82,7 +93,3 @@ class Calendar:
         total = sum(mass for _, _, mass in pieces)
         expected = daily_mean * self.weekday_factor(day)
         return [(s, e, expected * mass / total / (e - s)) for s, e, mass in pieces]
-
-
-def open_minutes(calendar: Calendar, days: int) -> float:
-    return days * (calendar.closes_min - calendar.opens_min)

@@ -181,18 +181,19 @@ SUMS = {
     "forwarded_on_link": ("OfflineSalesForwarded", "count"),
     "forwarded_on_restart": ("TerminalRestarted", "forwarded"),
 }
-# State the modules report at closing: the last report of each store counts (summed over
-# stores for the whole run).
+# Reports at closing, aggregated per store (and day) and then over the stores for the run:
+# state the modules report (the last report of each store, summed over stores) ...
 LAST = {
     "active_members": ("MembershipClosed", "active"),
     "buyers": ("MembershipClosed", "buyers"),
     "repeat_buyers": ("MembershipClosed", "repeat_buyers"),
 }
-# Stock levels counted at each closing: the mean per location (summed over locations for the
-# whole run), the denominator of inventory turnover.
+# ... stock levels counted (the mean per location, summed over locations: the denominator of
+# inventory turnover) ...
 MEAN = {"on_hand_mean": ("StockCounted", "on_hand")}
-# Shares reported at closing: the last report of each store (averaged over stores for the run).
+# ... and shares (the last report of each store, averaged over stores).
 LAST_MEAN = {"franchise_pool_share": ("PoolShareReported", "share")}
+REPORTS = ((LAST, "last", "sum"), (MEAN, "mean", "sum"), (LAST_MEAN, "last", "mean"))
 
 
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -209,24 +210,14 @@ def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
     for name, (kind, column) in SUMS.items():
         parts[name] = events.loc[events["kind"] == kind].groupby(grouping)[column].sum()
-    for name, (kind, column) in LAST.items():
-        reports = events.loc[events["kind"] == kind]
-        if keys:
-            parts[name] = reports.groupby(keys)[column].last()
-        else:
-            parts[name] = pd.Series([reports.groupby("store")[column].last().sum()])
-    for name, (kind, column) in MEAN.items():
-        counts = events.loc[events["kind"] == kind]
-        if keys:
-            parts[name] = counts.groupby(keys)[column].mean()
-        else:
-            parts[name] = pd.Series([counts.groupby("store")[column].mean().sum()])
-    for name, (kind, column) in LAST_MEAN.items():
-        reports = events.loc[events["kind"] == kind]
-        if keys:
-            parts[name] = reports.groupby(keys)[column].last()
-        else:
-            parts[name] = pd.Series([reports.groupby("store")[column].last().mean()])
+    for table, per_store, over_stores in REPORTS:
+        for name, (kind, column) in table.items():
+            reports = events.loc[events["kind"] == kind]
+            if keys:
+                parts[name] = reports.groupby(keys)[column].agg(per_store)
+            else:
+                by_store = reports.groupby("store")[column].agg(per_store)
+                parts[name] = pd.Series([by_store.agg(over_stores)])
     waits = events.loc[events["kind"] == "ServiceStarted"].groupby(grouping)["waited_min"]
     parts["wait_mean"] = waits.mean()
     parts["wait_p95"] = waits.quantile(0.95)
@@ -341,15 +332,8 @@ def _with_open_downtime(events: pd.DataFrame, calendar: Calendar) -> pd.DataFram
             mine = kind == name
             down[mine] = events[column].to_numpy(float)[mine]
     t = events["t"].to_numpy(float)
-    opened = _open_minutes_until(t, calendar) - _open_minutes_until(t - down, calendar)
+    opened = calendar.open_minutes_until(t) - calendar.open_minutes_until(t - down)
     return events.assign(open_minutes_down=opened)
-
-
-def _open_minutes_until(t: np.ndarray, calendar: Calendar) -> np.ndarray:
-    """Minutes the store has been open from time 0 to `t` (every day has the same hours)."""
-    day, minute = np.divmod(t, MINUTES_PER_DAY)
-    length = calendar.closes_min - calendar.opens_min
-    return day * length + np.clip(minute - calendar.opens_min, 0.0, length)
 
 
 def daily_kpis(
@@ -369,7 +353,7 @@ def daily_kpis(
     areas = pd.Series(
         np.concatenate([np.diff(monitors[s].cumulative_area(edges)) for s in stores]), index=index
     )
-    open_min = calendar.closes_min - calendar.opens_min
+    open_min = calendar.open_minutes_per_day
     frame = _kpis(totals, areas, open_min).reset_index()
     frame.insert(1, "date", [calendar.date_of(calendar.opening(d)[0]) for d in frame["day"]])
     return frame[["store", "date", "day", *KPI_NAMES]]
@@ -385,6 +369,6 @@ def run_summary(
     events = _stores_only(_with_open_downtime(events, calendar), monitors)
     totals = _totals(events, []).reindex([0], fill_value=0).fillna(0)  # no franchise: 0
     area = sum(m.area(0.0, days * MINUTES_PER_DAY) for m in monitors.values())
-    open_min = days * (calendar.closes_min - calendar.opens_min) * len(monitors)
+    open_min = days * calendar.open_minutes_per_day * len(monitors)
     frame = _kpis(totals, pd.Series([area]), open_min)
     return {name: frame[name].iloc[0].item() for name in KPI_NAMES}  # ints stay ints

@@ -29,6 +29,7 @@ from sim.processes.events import (
 )
 
 if TYPE_CHECKING:
+    from sim.processes.pickup import Errand
     from sim.world.store import StoreRuntime
 
 MAX_ITEMS = 12
@@ -44,7 +45,7 @@ def draws_per_visit(zones: int) -> int:
 
 
 def store_visit(
-    store: StoreRuntime, shopper: Shopper, errand=None
+    store: StoreRuntime, shopper: Shopper, errand: Errand | None = None
 ) -> Generator[simpy.Event, object, None]:
     """Her visit; `errand` (see `sim.processes.pickup`) is what she came for first, if any."""
     env, fmt, log = store.env, store.format, store.log

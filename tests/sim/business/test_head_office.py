@@ -126,10 +126,11 @@ def test_pool_kpis_are_what_the_owners_hold_and_the_ledger_paid(chain):
     assert daily == {"F001", "F002"}
 
 
-def test_levers_follow_the_tiering_modules_tiers(chain):
+def test_levers_follow_the_tiering_modules_tiers(chain, monkeypatch):
     office = chain.head_office
     assert set(office.tiers.values()) <= set("SABC")
-    office.tiers = {"S001": "S", "S002": "A", "S003": "B", "F001": "C", "F002": "C"}
+    tiers = {"S001": "S", "S002": "A", "S003": "B", "F001": "C", "F002": "C"}
+    monkeypatch.setattr(office, "tiers", tiers)  # the shared run stays as it ran
     budgets = office.campaign_budgets(1_000_001, by_tier=True)
     assert sum(budgets.values()) == 1_000_001  # to the cent
     assert budgets["S001"] > budgets["S002"] > budgets["S003"] > budgets["F001"]
@@ -137,6 +138,8 @@ def test_levers_follow_the_tiering_modules_tiers(chain):
     equal = office.campaign_budgets(1_000_001, by_tier=False)
     assert sum(equal.values()) == 1_000_001 and max(equal.values()) - min(equal.values()) == 1
     assert office.stock_priority() == {"S001": 0, "S002": 1, "S003": 2, "F001": 3, "F002": 3}
+    assert office.staff_hours_factor("S001") == pytest.approx(1.1)
+    assert office.staff_hours_factor("F002") == pytest.approx(0.9)
 
 
 def test_campaign_money_goes_to_the_stores_by_tier():
