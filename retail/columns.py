@@ -12,6 +12,7 @@ class Columns:
     def __init__(self, spec: dict[str, tuple[np.dtype, object]], capacity: int = 1024) -> None:
         self._spec = spec
         self._data = {name: np.full(capacity, fill, dtype) for name, (dtype, fill) in spec.items()}
+        self._first = next(iter(spec))  # every column has its capacity
         self.size = 0
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -34,9 +35,14 @@ class Columns:
 
     def append(self, **values: object) -> int:
         """One row; fields not given keep their default. Returns the row's index."""
-        row = self.grow(1).start
+        row = self.size
+        if row == len(self._data[self._first]):
+            self.grow(1)
+        else:
+            self.size = row + 1
+        data = self._data
         for name, value in values.items():
-            self._data[name][row] = value
+            data[name][row] = value
         return row
 
     def extend(self, **columns: np.ndarray) -> slice:

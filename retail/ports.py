@@ -152,6 +152,10 @@ class OrderPort(_Protocol):
     def deliver(self, key: str, at: _dt.datetime) -> _OrderRecord: ...
     def pick_up(self, key: str, at: _dt.datetime) -> _OrderRecord: ...
     def complete(self, key: str, at: _dt.datetime) -> _OrderRecord: ...
+    def book_store_sales(
+        self, keys: _Sequence[str], specs: _Sequence[_OrderSpec], ats: _Sequence[_dt.datetime],
+        at: _dt.datetime,
+    ) -> list[_OrderRecord]: ...  # fmt: skip
     def cancel(self, key: str, at: _dt.datetime) -> _OrderRecord: ...
     def return_lines(
         self, key: str, return_key: str, lines: _Lines, at: _dt.datetime, store: str | None = None
@@ -172,8 +176,9 @@ class LedgerPort(_Protocol):
         fulfilling: str, guide: str | None,
     ) -> tuple: ...  # fmt: skip
     def post_sales(
-        self, order_keys: list[str], amounts: _np.ndarray, at: _dt.datetime,
-        origins: list[str | None], fulfilling: list[str], guides: list[str | None],
+        self, order_keys: list[str], amounts: _np.ndarray,
+        at: _dt.datetime | _Sequence[_dt.datetime], origins: list[str | None],
+        fulfilling: list[str], guides: list[str | None],
     ) -> None: ...  # fmt: skip
     def post_refund(
         self, order_key: str, refund_key: str, amount_cents: int, at: _dt.datetime

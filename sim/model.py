@@ -169,12 +169,14 @@ class TwinModel(mesa.Model):
             if self.stock_room is not None and config.stock.priority == "by_tier":
                 self.stock_room.priority = self.head_office.stock_priority
             self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
+            # Head office closes its books first: the stock room then counts every sale.
+            self.env.process(self.head_office.closing(config.days))
+            self.env.process(self.head_office.intake())
             self.env.process(self.membership_desk.closing(store_ids, config.days))
             self.env.process(self.marketing_desk.run(config.days))
             if self.stock_room is not None:
                 self.env.process(self.stock_room.closing(config.days))
             self.env.process(self.shop.closing(config.days))
-            self.env.process(self.head_office.closing(config.days))
             turnover = StaffTurnover(self.env, self.log, self.calendar, self.membership,
                                      config.store.guide_turnover_per_year)  # fmt: skip
             for store in self.stores:
@@ -187,6 +189,8 @@ class TwinModel(mesa.Model):
 
     def step(self) -> None:
         self.env.run(until=min(self.env.now + STEP_MIN, self.horizon_min))
+        if self.env.now >= self.horizon_min:  # the run ends: book what the tills forwarded
+            self.head_office.book_intake()
 
     def run(self) -> None:
         while self.env.now < self.horizon_min:

@@ -98,8 +98,8 @@ class ReceiptPrinter:
 
     def _consume(self) -> float:
         start = self.busy_s
-        buf, i, handlers = self._pending, 0, _HANDLERS
-        while i < len(buf):
+        buf, i, end, handlers = self._pending, 0, len(self._pending), _HANDLERS
+        while i < end:
             command = frame(buf, i)
             if command is None:
                 break
@@ -206,6 +206,9 @@ class ReceiptPrinter:
         self._text(b" " * (8 - done % 8))
 
     def _decoded(self) -> str:
+        if len(self._line) == 1:  # the common case: one encoding for the whole line
+            encoding, data = self._line[0]
+            return data.decode(encoding, errors="replace")
         return "".join(bytes(b).decode(enc, errors="replace") for enc, b in self._line)
 
     def _line_feed(self, _: bytes = b"") -> None:
@@ -217,11 +220,12 @@ class ReceiptPrinter:
         key = (self.align, self.bold, self.underline, self.width, self.height)
         style = _STYLES.get(key) or _STYLES.setdefault(key, LineStyle(*key))
         rise = max(self.spacing_dots, self.settings.char_height_dots * self.height)
+        receipt = self._receipt
         for part in _wrap(text, self.settings.chars_per_line // self.width):
             if not self._advance(rise):
                 return
-            self._receipt.lines.append(part)
-            self._receipt.styles.append(style)
+            receipt.lines.append(part)
+            receipt.styles.append(style)
 
     def _flush_line(self) -> None:
         if self._line:
@@ -356,9 +360,10 @@ class ReceiptPrinter:
         """Move paper; False (and a fault) if the roll ends or the paper jams first."""
         if self.faults:
             return False
-        mm = dots / self.settings.dots_per_mm
-        if mm > self.roll.left_mm:
-            self.roll.used_mm = self.roll.length_mm
+        settings, roll = self.settings, self.roll
+        mm = dots / settings.dots_per_mm
+        if mm > roll.left_mm:
+            roll.used_mm = roll.length_mm
             self._fault(Fault.PAPER_EMPTY, StatusUpdate.REC_EMPTY)
             return False
         if mm >= self._mm_to_jam:
@@ -366,10 +371,10 @@ class ReceiptPrinter:
             self.jam()
             return False
         self._mm_to_jam -= mm
-        self.roll.used_mm += mm
+        roll.used_mm += mm
         self._receipt.paper_mm += mm
-        self.busy_s += mm / self.settings.speed_mm_s
-        if self.roll.near_end and not self._near_end_told:
+        self.busy_s += mm / settings.speed_mm_s
+        if not self._near_end_told and roll.near_end:
             self._near_end_told = True
             self._tell(StatusUpdate.REC_NEAREMPTY)
         return True

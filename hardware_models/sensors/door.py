@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hardware_models.draws import UniformDraws
 from hardware_models.sensors.quarantine import OrderedFeed, Quarantine
 
 SECONDS_PER_DAY = 86_400.0
@@ -45,6 +46,7 @@ class DoorCounter:
         self.name = name
         self.config = config
         self.rng = rng
+        self._uniform = UniformDraws(rng)
         self.calibrated_at_s = calibrated_at_s
         self.quarantine = Quarantine()
         self._feed = OrderedFeed(name, self.quarantine)
@@ -56,9 +58,8 @@ class DoorCounter:
         if not self._feed.accept(t_s, people):
             return 0
         counted = people
-        if people >= 2 and self.rng.random() < self.config.side_by_side_prob:
-            missed = self.rng.binomial(people - 1, self.config.miss_prob_side_by_side)
-            counted -= int(missed)
+        if people >= 2 and self._uniform() < self.config.side_by_side_prob:
+            counted -= self._uniform.binomial(people - 1, self.config.miss_prob_side_by_side)
         counted += self._drift(t_s, counted)
         if entering:
             self.entered += counted
@@ -70,7 +71,7 @@ class DoorCounter:
         factor = self.config.drift_per_day * (t_s - self.calibrated_at_s) / SECONDS_PER_DAY
         if factor == 0 or counted == 0:
             return 0
-        change = int(self.rng.binomial(counted, min(abs(factor), 1.0)))
+        change = self._uniform.binomial(counted, min(abs(factor), 1.0))
         return change if factor > 0 else -change
 
     def recalibrate(self, t_s: float) -> None:

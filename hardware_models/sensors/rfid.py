@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hardware_models.draws import UniformDraws
 from hardware_models.sensors.quarantine import Quarantine, Reason
 
 
@@ -33,14 +34,15 @@ class RfidReader:
         self.name = name
         self.config = config
         self.rng = rng
+        self._uniform = UniformDraws(rng)
         self.quarantine = Quarantine()
         self._last_read: dict[str, float] = {}
         self.reads = 0
 
     def raw_reads(self, t_s: float, tags: list[str]) -> list[str]:
         """What the antenna reports for these tags: some missed, some twice."""
-        read = [tag for tag in tags if self.rng.random() < self.config.read_rate]
-        twice = [tag for tag in read if self.rng.random() < self.config.duplicate_prob]
+        read = [tag for tag in tags if self._uniform() < self.config.read_rate]
+        twice = [tag for tag in read if self._uniform() < self.config.duplicate_prob]
         return read + twice
 
     def scan(self, t_s: float, tags: list[str]) -> list[str]:

@@ -36,6 +36,7 @@ class Outcome(enum.IntEnum):
 
 SEQUENTIAL_AFTER = 32  # shortages in one batch before the rest is checked one by one
 STATES = tuple(HoldState)  # code -> state, in the order of the enum
+CHANNELS = tuple(SalesChannel)  # code -> channel (codes run 0, 1, ...)
 HELD, COMMITTED, RELEASED, EXPIRED = range(4)
 ACTIONS = ("reserve", "commit", "release", "expire")
 NEVER = np.iinfo(np.int64).max
@@ -105,15 +106,17 @@ class ReservationBook:
             raise InvalidInput("lines", "a (sku, location) appears twice: merge the lines")
         if ttl is not None and ttl <= dt.timedelta(0):
             raise InvalidInput("ttl", f"must be positive, got {ttl}")
-        self.expire(at)
+        now = microseconds(at)
+        if self._deadlines and self._deadlines[0][0] <= now:
+            self.expire(at)
         for row, column, quantity in cells:
             pool.check(row, column, quantity, channel)
         for row, column, quantity in cells:
             pool.hold(row, column, quantity, channel)
-        now = microseconds(at)
         expires = NEVER if ttl is None else now + ttl // MICROSECOND
-        rows, columns, quantities = zip(*cells, strict=True)
-        first = self.lines.extend(row=rows, column=columns, quantity=quantities).start
+        first = self.lines.size
+        for row, column, quantity in cells:  # a few lines: scalar writes beat array building
+            self.lines.append(row=row, column=column, quantity=quantity)
         hold = self._open(key, int(channel), now, expires, first, len(cells))
         self.log.append(at=now, action=HELD, hold=hold)
         return hold
@@ -293,16 +296,30 @@ class ReservationBook:
 
     def _settle(self, hold: int, at: dt.datetime, to: int) -> int:
         now = microseconds(at)
-        if self.holds["state"][hold] == HELD and self.holds["expires"][hold] <= now:
+        holds = self.holds.buffers()
+        if holds["state"][hold] == HELD and holds["expires"][hold] <= now:
             self.expire(at)
-        state = int(self.holds["state"][hold])
+        state = int(holds["state"][hold])
         if state == to or (to == RELEASED and state == EXPIRED):
             return hold
         if state != HELD:
             action = ACTIONS[to]
             raise IllegalTransition("reservation", self.keys[hold], STATES[state].value, action)
-        self._close(np.array([hold]), now, to)
+        self._close_one(hold, now, to)
         return hold
+
+    def _close_one(self, hold: int, now: int, to: int) -> None:
+        """`_close` of one reservation, in scalars: its few cells are distinct."""
+        holds, pool = self.holds.buffers(), self.pool
+        channel = int(holds["channel"][hold])
+        for row, column, quantity in self._cells(hold):
+            pool.hold(row, column, -quantity, channel)
+            if to == COMMITTED:
+                pool.q["on_hand"][row, column] -= quantity
+                pool.q["sold"][row, column] += quantity
+        holds["state"][hold] = to
+        holds["closed"][hold] = now
+        self.log.append(at=now, action=to, hold=hold)
 
     def _close(self, holds: np.ndarray, now: int, to: int) -> None:
         """Settle held reservations: unhold their lines, hand them over when committed."""
@@ -310,20 +327,13 @@ class ReservationBook:
         rows, columns = self.lines["row"][lines], self.lines["column"][lines]
         quantity = self.lines["quantity"][lines]
         pool = self.pool
-        if len(holds) == 1:  # one reservation's cells are distinct: plain indexing will do
-            cells = (rows, columns)
-            pool.reserved[int(self.holds["channel"][holds[0]])][cells] -= quantity
-            pool.reserved_total[cells] -= quantity
-            if to == COMMITTED:
-                pool.q["on_hand"][cells] -= quantity
-                pool.q["sold"][cells] += quantity
-        else:  # cells may repeat across reservations: accumulate
-            channel = np.repeat(self.holds["channel"][holds], self.holds["count"][holds])
-            np.subtract.at(pool.reserved, (channel, rows, columns), quantity)
-            np.subtract.at(pool.reserved_total, (rows, columns), quantity)
-            if to == COMMITTED:
-                np.subtract.at(pool.q["on_hand"], (rows, columns), quantity)
-                np.add.at(pool.q["sold"], (rows, columns), quantity)
+        # Cells may repeat across reservations: accumulate.
+        channel = np.repeat(self.holds["channel"][holds], self.holds["count"][holds])
+        np.subtract.at(pool.reserved, (channel, rows, columns), quantity)
+        np.subtract.at(pool.reserved_total, (rows, columns), quantity)
+        if to == COMMITTED:
+            np.subtract.at(pool.q["on_hand"], (rows, columns), quantity)
+            np.add.at(pool.q["sold"], (rows, columns), quantity)
         self.holds["state"][holds] = to
         self.holds["closed"][holds] = now
         self.log.extend(at=np.full(len(holds), now), action=np.full(len(holds), to), hold=holds)
@@ -336,10 +346,11 @@ class ReservationBook:
         return np.repeat(first - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
 
     def _cells(self, hold: int) -> list[tuple[int, int, int]]:
-        first = int(self.holds["first"][hold])
-        lines = slice(first, first + int(self.holds["count"][hold]))  # a hold's lines are adjacent
-        return list(zip(self.lines["row"][lines].tolist(), self.lines["column"][lines].tolist(),
-                        self.lines["quantity"][lines].tolist(), strict=True))  # fmt: skip
+        holds, lines = self.holds.buffers(), self.lines.buffers()
+        first = int(holds["first"][hold])
+        span = slice(first, first + int(holds["count"][hold]))  # a hold's lines are adjacent
+        return list(zip(lines["row"][span].tolist(), lines["column"][span].tolist(),
+                        lines["quantity"][span].tolist(), strict=True))  # fmt: skip
 
     def _find(self, key: str) -> int:
         hold = self.index.get(key)
@@ -350,15 +361,15 @@ class ReservationBook:
     # --- views ---------------------------------------------------------------------------------
     def view(self, hold: int) -> Reservation:
         """The reservation as a record (a copy: later changes do not show in it)."""
-        h = self.holds
-        pool = self.pool
-        lines = tuple(Line(pool.skus[r], pool.locations[c].id, q) for r, c, q in self._cells(hold))
+        h = self.holds.buffers()
+        skus, locations = self.pool.skus, self.pool.locations
+        lines = tuple(Line(skus[r], locations[c].id, q) for r, c, q in self._cells(hold))
         expires, closed = int(h["expires"][hold]), int(h["closed"][hold])
         return Reservation(
-            self.keys[hold], lines, SalesChannel(int(h["channel"][hold])),
+            self.keys[hold], lines, CHANNELS[h["channel"][hold]],
             EPOCH + int(h["created"][hold]) * MICROSECOND,
             None if expires == NEVER else EPOCH + expires * MICROSECOND,
-            STATES[int(h["state"][hold])],
+            STATES[h["state"][hold]],
             None if closed == NEVER else EPOCH + closed * MICROSECOND,
         )  # fmt: skip
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.inventory.allocation import Order, OrderLine, checked
-from retail.inventory.reservations import quantity_of
+from retail.inventory.reservations import Outcome, quantity_of
 from retail.orders.types import (
     RETURNABLE,
     TRANSITIONS,
@@ -170,6 +170,70 @@ class OrderCenter:
             elif record.type is OrderType.STORE_RETURN:
                 self._take_back(record, at)
             return self._move(record, "complete", at)
+
+    def book_store_sales(
+        self, keys: Sequence[str], specs: Sequence[OrderSpec], ats: Sequence[dt.datetime],
+        at: dt.datetime,
+    ) -> list[OrderRecord]:  # fmt: skip
+        """Many till sales at once, each booked as `submit`, `pay` and `complete` at its own
+        time `ats[i]` would book it; `at` is now. A key booked before with the same spec is
+        skipped, with another spec a Conflict. Basket holds are committed together at `at`
+        (a till may have committed them: once); holds that can no longer be committed
+        (released or expired) are an IllegalTransition naming them, and nothing is booked
+        (the others stay committed, so the batch may be retried without them). The records
+        of the sales booked now."""
+        if not len(keys) == len(specs) == len(ats):
+            raise InvalidInput("keys/specs/ats", "must be equally long")
+        with self._lock:
+            todo, seen = [], set()
+            for i, (key, spec) in enumerate(zip(keys, specs, strict=True)):
+                existing = self.orders.get(key)
+                if existing is not None:
+                    if existing.spec != spec:
+                        why = _difference(existing.spec, spec)
+                        raise Conflict(f"order {key!r} was submitted with {why}")
+                    continue
+                if spec.type is not OrderType.STORE_SALE:
+                    raise InvalidInput(f"specs[{i}].type", "only store sales are booked here")
+                if key in seen:
+                    raise InvalidInput(f"keys[{i}]", f"{key!r} appears twice in one batch")
+                seen.add(key)
+                _validate(key, spec)
+                todo.append(i)
+            self._settle_baskets([keys[i] for i in todo], [specs[i] for i in todo], at)
+            records = [self._book_sale(keys[i], specs[i], ats[i]) for i in todo]
+            if self.ledger is not None and records:
+                self.ledger.post_sales(
+                    [r.key for r in records], [r.spec.amount_cents for r in records],
+                    [r.created for r in records], [r.spec.store for r in records],
+                    [r.spec.store for r in records], [r.spec.guide for r in records],
+                )  # fmt: skip
+            return records
+
+    def _settle_baskets(self, keys: list[str], specs: list[OrderSpec], at: dt.datetime) -> None:
+        """Commit the batch's basket holds, sell the units of sales without one."""
+        if self.inventory is None:
+            return
+        holds = [spec.hold for spec in specs if spec.hold is not None]
+        if holds:
+            outcome = dict(zip(holds, self.inventory.commit_many(holds, at).tolist(), strict=True))
+            bad = [k for k, s in zip(keys, specs, strict=True)
+                   if s.hold is not None and outcome[s.hold] > Outcome.REPEATED]  # fmt: skip
+            if bad:
+                raise IllegalTransition("store sale", ", ".join(bad), "hold gone", "complete")
+        for spec in specs:
+            if spec.hold is None:
+                self.inventory.sell_many(_units(spec), spec.store, at)
+
+    def _book_sale(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
+        """A till sale's record as `complete` leaves it (units and money settled)."""
+        record = self._create(key, spec, at)
+        record.sold = [line.quantity for line in spec.lines]
+        record.paid = [line.quantity * line.unit_price_cents for line in spec.lines]
+        record.state = OrderState.COMPLETED
+        record.history += [(OrderState.PAID, at), (OrderState.COMPLETED, at)]
+        record.fulfilled_at = at
+        return record
 
     def cancel(self, key: str, at: dt.datetime) -> OrderRecord:
         """Stop the order: held units are released, money received is refunded."""

@@ -11,6 +11,7 @@ far and posting the difference, so a full refund takes every party back to exact
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,10 +135,11 @@ class RevenueLedger:
         self._write(order_key, parties, shares, at, 0)
         return self._rows(order_key, parties, shares)
 
-    def post_sales(self, order_keys: list[str], amounts: np.ndarray, at: dt.datetime,
-                   origins: list[str | None], fulfilling: list[str],
-                   guides: list[str | None]) -> None:  # fmt: skip
-        """Many new sales at once (no replays), split exactly as `post_sale` would."""
+    def post_sales(self, order_keys: list[str], amounts: np.ndarray,
+                   at: dt.datetime | Sequence[dt.datetime], origins: list[str | None],
+                   fulfilling: list[str], guides: list[str | None]) -> None:  # fmt: skip
+        """Many new sales at once (no replays), split exactly as `post_sale` would; `at` is
+        one time for all or each sale's own."""
         amounts = np.asarray(amounts, np.int64)
         if (amounts < 0).any():
             raise InvalidInput(f"amounts[{int(np.flatnonzero(amounts < 0)[0])}]", "must be >= 0")
@@ -149,12 +151,16 @@ class RevenueLedger:
         parties = [
             (o or HQ, f, g or HQ, HQ) for o, f, g in zip(origins, fulfilling, guides, strict=True)
         ]
-        for key, amount, who in zip(order_keys, amounts.tolist(), parties, strict=True):
-            self._sales[key] = _Sale(amount, who, at)
         n = len(order_keys)
+        ats = [at] * n if isinstance(at, dt.datetime) else list(at)
+        if len(ats) != n:
+            raise InvalidInput("at", f"{len(ats)} times for {n} sales")
+        for key, amount, who, when in zip(order_keys, amounts.tolist(), parties, ats, strict=True):
+            self._sales[key] = _Sale(amount, who, when)
         orders = np.repeat([self._order(k) for k in order_keys], 4)
         party = np.array([self._party(p) for who in parties for p in who], np.int64)
-        self.entries.extend(at=np.full(4 * n, microseconds(at)), order=orders, party=party,
+        times = np.repeat(np.array([microseconds(when) for when in ats], np.int64), 4)
+        self.entries.extend(at=times, order=orders, party=party,
                             role=np.tile(np.arange(4), n), kind=np.zeros(4 * n),
                             cents=shares.ravel())  # fmt: skip
 

@@ -32,6 +32,7 @@ from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
 
 SECONDS_PER_MINUTE = 60.0
+INTAKE_EVERY_MIN = 15.0  # till sales reach the order center in batches, as a sales sync does
 
 
 class HeadOffice:
@@ -51,7 +52,8 @@ class HeadOffice:
         self.orders, self.ledger, self.tiering, self.inventory = orders, ledger, tiering, inventory
         self.chain = chain
         self.owners = owners
-        self.amounts: dict[str, int] = {}  # till sales booked, by sale key
+        self.amounts: dict[str, int] = {}  # till sales received, by sale key
+        self._intake: list[tuple[str, SaleRecord]] = []  # received, not yet booked
         self.flagged: set[str] = set()  # forwarded with a flag (e.g. over the offline cap)
         self.duplicates = 0
         self.tiers: dict[str, str] = {}
@@ -61,20 +63,35 @@ class HeadOffice:
 
     # --- till sales ----------------------------------------------------------------------------
     def receive(self, store: str, sale: SaleRecord, flagged: bool) -> None:
-        """A till forwarded a sale: book it as a store sale at the time it was rung up."""
+        """A till forwarded a sale: booked with the next intake, at the time it was rung up."""
         if sale.key in self.amounts:
             self.duplicates += 1
             return
-        at = self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE)
-        lines = tuple(OrderLine(sku, quantity, price) for sku, quantity, price in sale.items)
-        spec = OrderSpec(OrderType.STORE_SALE, lines, store, guide=sale.salesperson or None,
-                         hold=sale.reference or None)  # fmt: skip
-        self.orders.submit(sale.key, spec, at)
-        self.orders.pay(sale.key, sale.amount_cents, at)
-        self.orders.complete(sale.key, at)
         self.amounts[sale.key] = sale.amount_cents
         if flagged:
             self.flagged.add(sale.key)
+        self._intake.append((store, sale))
+
+    def intake(self) -> Generator[simpy.Event, None, None]:
+        """Every `INTAKE_EVERY_MIN`, book what the tills forwarded since the last time."""
+        while True:
+            yield self.env.timeout(INTAKE_EVERY_MIN)
+            self.book_intake()
+
+    def book_intake(self) -> None:
+        """Book every till sale received and not yet booked, in one call to the order center
+        (which commits their basket holds and splits them in the ledger)."""
+        if not self._intake:
+            return
+        intake, self._intake = self._intake, []
+        keys, specs, ats = [], [], []
+        for store, sale in intake:
+            lines = tuple(OrderLine(sku, quantity, price) for sku, quantity, price in sale.items)
+            keys.append(sale.key)
+            specs.append(OrderSpec(OrderType.STORE_SALE, lines, store, guide=sale.salesperson
+                                   or None, hold=sale.reference or None))  # fmt: skip
+            ats.append(self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE))
+        self.orders.book_store_sales(keys, specs, ats, self.calendar.datetime_at(self.env.now))
 
     @property
     def revenue_cents(self) -> int:
@@ -120,6 +137,7 @@ class HeadOffice:
             yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
+            self.book_intake()  # the day's books close on every sale received
             self._settle()
             if (day + 1) % franchise.review_every_days == 0:
                 self._review_pool_shares(franchise.review_every_days, at)

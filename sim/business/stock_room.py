@@ -133,9 +133,10 @@ class StockRoom:
     def sell(
         self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...], settled: bool
     ) -> None:
-        """She paid: what she held leaves the shelves. `settled`: head office already booked
-        the sale, committing the hold; else (a till offline) the store's system commits it
-        now and head office's later booking finds it done."""
+        """She paid: what she held leaves the shelves. `settled`: the sale reached head office,
+        whose next intake commits the hold (held till then, it is sold to no one else); else
+        (a till offline) the store's system commits it now and head office's later booking
+        finds it done."""
         key = _basket_key(store, visit)
         self._held.discard(key)
         if not settled:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
+from sim.engine.pools import give_back, take_free
+
 
 @dataclass
 class QueueMonitor:
@@ -58,6 +60,10 @@ class Checkout:
         self.waiting += change
         self.monitor.record(self.env.now, self.waiting)
 
+    def take_free(self) -> str | None:
+        """A lane free right now (nobody waits then), taken; None if she must queue."""
+        return take_free(self._free)
+
     def join(self) -> simpy.events.Event:
         """Join the queue; the returned event gives a lane once one is free."""
         self._set_waiting(+1)
@@ -79,7 +85,7 @@ class Checkout:
         """The lane is free again, unless it was asked to close meanwhile."""
         on_closed = self._closing.pop(lane, None)
         if on_closed is None:
-            self._free.put(lane)
+            give_back(self._free, lane)
         else:
             self.open_lanes -= 1
             on_closed()

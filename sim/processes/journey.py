@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 from sim.agents.shopper import Shopper
+from sim.engine.pools import give_back, take_free
 from sim.processes.endless_aisle import order_elsewhere
 from sim.processes.events import (
     CheckoutBalked,
@@ -110,6 +111,9 @@ def find_guide(store: StoreRuntime, shopper: Shopper, asking_for_help: bool = Tr
     """A guide off the floor for her, if one comes free within the format's wait; else None
     (logged as help missed when she was `asking_for_help`)."""
     env = store.env
+    guide = store.free_guide()
+    if guide is not None:
+        return guide
     request = store.guides.get()
     yield request | env.timeout(store.format.guide_wait_max_min)
     if request.triggered:
@@ -130,19 +134,21 @@ def _try_on(store: StoreRuntime, shopper: Shopper):
         f"{skus[min(int(shopper.uniform() * len(skus)), len(skus) - 1)]}:{shopper.visit}:{k}"
         for k in range(garments)
     ]
-    request = store.fitting_rooms.get()
-    yield request | env.timeout(fmt.fitting_wait_max_min)
-    if not request.triggered:
-        request.cancel()
-        store.log.append(FittingRoomUnavailable(env.now, store.id, shopper.visit))
-        return False
-    room = request.value
+    room = take_free(store.fitting_rooms)
+    if room is None:
+        request = store.fitting_rooms.get()
+        yield request | env.timeout(fmt.fitting_wait_max_min)
+        if not request.triggered:
+            request.cancel()
+            store.log.append(FittingRoomUnavailable(env.now, store.id, shopper.visit))
+            return False
+        room = request.value
     store.log.append(GarmentsTriedOn(env.now, store.id, shopper.visit, room, garments))
     reader = store.fitting_room_readers.get(room)
     if reader is not None:
         reader.garments_in(tags)
     yield env.timeout(minutes)
-    store.fitting_rooms.put(room)
+    give_back(store.fitting_rooms, room)
     return True
 
 
@@ -184,17 +190,19 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
     log.append(CheckoutJoined(env.now, store.id, shopper.visit, waiting))
     store.on_checkout_joined()
     joined = env.now
-    request = lanes.join()
-    if store.balking:
-        yield request | env.timeout(patience)
-    else:
-        yield request
-    if not request.triggered:
-        lanes.leave_queue(request)
-        log.append(CheckoutReneged(env.now, store.id, shopper.visit, env.now - joined))
-        _end(store, shopper, "reneged")
-        return
-    lane = request.value
+    lane = lanes.take_free()
+    if lane is None:
+        request = lanes.join()
+        if store.balking:
+            yield request | env.timeout(patience)
+        else:
+            yield request
+        if not request.triggered:
+            lanes.leave_queue(request)
+            log.append(CheckoutReneged(env.now, store.id, shopper.visit, env.now - joined))
+            _end(store, shopper, "reneged")
+            return
+        lane = request.value
     log.append(ServiceStarted(env.now, store.id, shopper.visit, lane, env.now - joined))
     method, service_min = store.service_time(shopper, len(items))
     yield env.timeout(service_min)

@@ -20,6 +20,7 @@ from sim.config.schema import RunConfig, Shift, Site
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
 from sim.engine.events import EventLog
+from sim.engine.pools import give_back, take_free
 from sim.engine.streams import Streams
 from sim.processes.arrivals import arrival_times
 from sim.processes.checkout import Checkout
@@ -163,9 +164,9 @@ class StoreRuntime:
         )
         return self.beacon.arrival(shopper.visit, bool(opted_in), u)
 
-    def free_guide(self):
+    def free_guide(self) -> Guide | None:
         """A guide on the floor and free right now, taken off the floor; None if none is."""
-        return self.guides.items.pop(0) if self.guides.items else None
+        return take_free(self.guides)
 
     @property
     def guide_codes(self) -> list[str]:
@@ -215,7 +216,7 @@ class StoreRuntime:
         quit meanwhile)."""
         guide = self._successor.pop(guide.code, guide)
         if guide.code in self._on_duty and guide not in self.guides.items:
-            self.guides.put(guide)
+            give_back(self.guides, guide)
 
     # --- arrivals -------------------------------------------------------------------------
     def _segments(self, day: int) -> list[tuple[float, float, float]]:

@@ -252,3 +252,64 @@ def test_only_a_store_sale_may_name_a_basket_hold(orders):
                     hold="basket-1")  # fmt: skip
     with pytest.raises(InvalidInput, match="hold"):
         orders.submit("o9", bad, T)
+
+
+def _sale(hold: str | None, quantity: int = 1, guide: str | None = None) -> OrderSpec:
+    return OrderSpec(OrderType.STORE_SALE, (OrderLine("tee", quantity, 5_000),), "S1",
+                     guide=guide, hold=hold)  # fmt: skip
+
+
+def test_a_batch_of_till_sales_is_booked_as_one_by_one_would_book_it(inventory):
+    from retail.orders.revenue import RevenueLedger
+
+    singly, batched = OrderCenter(ledger=RevenueLedger()), OrderCenter(ledger=RevenueLedger())
+    specs = [_sale(None, 1, "g1"), _sale(None, 2)]
+    times = [T, T + HOUR]
+    for key, spec, at in zip(["pos-1", "pos-2"], specs, times, strict=True):
+        singly.submit(key, spec, at)
+        singly.pay(key, spec.amount_cents, at)
+        singly.complete(key, at)
+    booked = batched.book_store_sales(["pos-1", "pos-2"], specs, times, T + 2 * HOUR)
+    assert [r.key for r in booked] == ["pos-1", "pos-2"]
+    for key in ("pos-1", "pos-2"):
+        one, many = singly.order(key), batched.order(key)
+        assert (one.state, one.history, one.sold, one.paid, one.fulfilled_at) == (
+            many.state, many.history, many.sold, many.paid, many.fulfilled_at
+        )  # fmt: skip
+    assert singly.ledger.frame().equals(batched.ledger.frame())  # each at its own time
+
+
+def test_a_batch_commits_open_basket_holds_once_and_skips_sales_booked_before(orders, inventory):
+    basket = dt.timedelta(hours=3)  # outlives the intake's delay
+    inventory.reserve("basket-1", [("tee", "S1", 2)], T, SalesChannel.STORE, basket)
+    inventory.reserve("basket-2", [("tee", "S1", 1)], T, SalesChannel.STORE, basket)
+    inventory.commit("basket-2", T)  # an offline till settled this one itself
+    specs = [_sale("basket-1", 2), _sale("basket-2", 1)]
+    orders.book_store_sales(["pos-1", "pos-2"], specs, [T, T], T + HOUR)
+    assert inventory.position("tee", "S1") == (0, 0, 0, 0)  # 3 on hand, 3 sold, once
+    assert inventory.reservation("basket-1").state.value == "committed"
+    again = orders.book_store_sales(["pos-2", "pos-1"], specs[::-1], [T, T], T + 2 * HOUR)
+    assert again == []  # a replay books nothing
+    assert inventory.conservation()["balanced"].all()
+    with pytest.raises(Conflict, match="pos-1"):
+        orders.book_store_sales(["pos-1"], [_sale("basket-1", 1)], [T], T + 2 * HOUR)
+
+
+def test_a_batch_refuses_what_it_cannot_book_and_names_it(orders, inventory):
+    online_spec = online(("tee", 1))
+    with pytest.raises(InvalidInput, match=r"specs\[1\].type"):
+        orders.book_store_sales(["pos-1", "o1"], [_sale(None), online_spec], [T, T], T)
+    with pytest.raises(InvalidInput, match=r"keys\[1\]"):
+        orders.book_store_sales(["pos-1", "pos-1"], [_sale(None), _sale(None)], [T, T], T)
+    with pytest.raises(InvalidInput, match="equally long"):
+        orders.book_store_sales(["pos-1"], [_sale(None)], [], T)
+    inventory.reserve("basket-1", [("tee", "S1", 1)], T, SalesChannel.STORE)
+    inventory.release("basket-1", T)  # she left: the hold is gone
+    inventory.reserve("basket-2", [("tee", "S1", 1)], T, SalesChannel.STORE)
+    with pytest.raises(IllegalTransition, match="pos-1"):
+        orders.book_store_sales(["pos-1", "pos-2"], [_sale("basket-1"), _sale("basket-2")],
+                                [T, T], T)  # fmt: skip
+    with pytest.raises(NotFound):
+        orders.order("pos-2")  # nothing was booked
+    assert orders.book_store_sales(["pos-2"], [_sale("basket-2")], [T], T)  # retried alone
+    assert inventory.conservation()["balanced"].all()

@@ -224,3 +224,24 @@ def test_staff_hours_follow_the_tier_when_asked():
     for (store, shift, day), minutes in tiered.items():
         factor = 1.0 if day == 0 else 0.9  # C's lever; untiered before the first closing
         assert minutes == pytest.approx(planned[(store, shift, day)] * factor), (store, day)
+
+
+def test_till_sales_are_booked_by_the_next_intake_at_the_time_they_were_rung_up(chain):
+    from sim.business.head_office import INTAKE_EVERY_MIN
+
+    frame = chain.orders.frame()
+    sales = frame[frame["type"] == "store_sale"]
+    rung_up = {chain.calendar.datetime_at(e.t).replace(microsecond=0)
+               for e in events(chain, "SaleCompleted")}  # fmt: skip
+    holds = chain.inventory.book.log_frame()
+    taken = holds.groupby("key")["at"].first()
+    paid = holds[holds["action"] == "commit"].groupby("key")["at"].first()
+    baskets = paid[paid.index.str.contains("/visit-")]
+    waited = baskets - taken[baskets.index]
+    assert len(waited) > 100
+    # A basket is held from when she takes it to the intake after she pays: never longer than
+    # her queue and payment plus one intake period (three hours is the hold's limit).
+    assert waited.max().total_seconds() / 60 < 90 + INTAKE_EVERY_MIN
+    booked = {t.replace(microsecond=0) for t in sales["created"].dt.to_pydatetime()}
+    assert booked == rung_up  # at the till's time, not the intake's
+    assert chain.head_office._intake == []  # the run's end booked the last ones
