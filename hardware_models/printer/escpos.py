@@ -32,7 +32,7 @@ _FIXED_NAMES = {
     for prefix, table in FIXED.items()
     for code, count in table.items()
 }
-_TEXT = re.compile(rb"[\x20-\xff]+")
+TEXT = re.compile(rb"[\x20-\xff]+")  # a run of printable bytes
 Command = tuple[str, bytes, int]
 
 
@@ -40,7 +40,7 @@ def frame(buf: bytes | bytearray, i: int) -> Command | None:
     """The command at `buf[i]`, or None if it continues past the end of `buf`."""
     byte = buf[i]
     if byte >= 0x20:
-        text = _TEXT.match(buf, i).group()
+        text = TEXT.match(buf, i).group()
         return "text", text, len(text)
     if byte in (ESC, GS, FS):
         fixed = _FIXED_NAMES.get(byte << 8 | buf[i + 1]) if i + 1 < len(buf) else None

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from hardware_models.printer.escpos import frame
+from hardware_models.printer.escpos import TEXT, frame
 from hardware_models.printer.qr import qr_side_dots, qr_version
 from hardware_models.printer.receipt import (
     Barcode,
@@ -100,6 +100,17 @@ class ReceiptPrinter:
         start = self.busy_s
         buf, i, end, handlers = self._pending, 0, len(self._pending), _HANDLERS
         while i < end:
+            if not self.faults:  # the two commonest commands first, without framing
+                byte = buf[i]
+                if byte >= 0x20:
+                    text = TEXT.match(buf, i).group()
+                    self._text(text)
+                    i += len(text)
+                    continue
+                if byte == 0x0A:
+                    self._line_feed()
+                    i += 1
+                    continue
             command = frame(buf, i)
             if command is None:
                 break

@@ -19,6 +19,7 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
+from retail.errors import OutOfStock
 from retail.inventory import SalesChannel
 from retail.inventory.forecast import WARM_UP, fit
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
@@ -105,23 +106,31 @@ class StockRoom:
         """She takes from the shelves what the center says the store has, held for her until
         she pays or leaves. Returns what she holds and what the shelves lacked (catalog index
         -> units): a lost sale unless someone orders it for her elsewhere (`lost`)."""
-        kept, wanted, missing = [], {}, {}
+        wanted: dict[int, int] = {}
         for i in picks:
             wanted[i] = wanted.get(i, 0) + 1
-        holding = []
+        skus, key = self.catalog.skus, _basket_key(store, visit)
+        try:  # mostly the shelves hold all of it: one call
+            lines = [(skus[i], store, units) for i, units in wanted.items()]
+            self._hold(key, lines)
+            return picks, {}
+        except OutOfStock:  # nothing was held: take what there is, SKU by SKU
+            pass
+        kept, missing, holding = [], {}, []
         for i, units in wanted.items():
-            sku = self.catalog.skus[i]
-            there = self.inventory.available(sku, store, SalesChannel.STORE)
+            there = self.inventory.available(skus[i], store, SalesChannel.STORE)
             if there:
                 kept.extend([i] * min(units, there))
-                holding.append((sku, store, min(units, there)))
+                holding.append((skus[i], store, min(units, there)))
             if units > there:
                 missing[i] = units - there
         if holding:
-            key = _basket_key(store, visit)
-            self.inventory.reserve(key, holding, self._now(), SalesChannel.STORE, BASKET_HOLD)
-            self._held.add(key)
+            self._hold(key, holding)
         return kept, missing
+
+    def _hold(self, key: str, lines: list[tuple[str, str, int]]) -> None:
+        self.inventory.reserve(key, lines, self._now(), SalesChannel.STORE, BASKET_HOLD)
+        self._held.add(key)
 
     def lost(self, store: str, visit: int, missing: dict[int, int]) -> None:
         """What the shelves lacked and she went without."""
