@@ -31,10 +31,14 @@ class UniformDraws:
     def binomial(self, n: int, p: float) -> int:
         """Successes in `n` trials of probability `p`, by the inverse of its distribution
         function at one uniform (a short walk for the small `n` devices see)."""
-        if p >= 1.0:
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"p: must be a probability in [0, 1], got {p}")
+        if p == 1.0:
             return n
         u, q = self(), 1.0 - p
         term = q**n  # P(0 successes)
+        if term == 0.0:  # so many trials that the walk would underflow: numpy's sampler
+            return int(self.rng.binomial(n, p))
         cumulative, k = term, 0
         while u >= cumulative and k < n:
             term *= (n - k) / (k + 1) * p / q

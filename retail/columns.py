@@ -11,6 +11,8 @@ class Columns:
 
     def __init__(self, spec: dict[str, tuple[np.dtype, object]], capacity: int = 1024) -> None:
         self._spec = spec
+        if not spec:
+            raise ValueError("Columns need at least one column")
         self._data = {name: np.full(capacity, fill, dtype) for name, (dtype, fill) in spec.items()}
         self._first = next(iter(spec))  # every column has its capacity
         self.size = 0

@@ -169,14 +169,15 @@ class TwinModel(mesa.Model):
             if self.stock_room is not None and config.stock.priority == "by_tier":
                 self.stock_room.priority = self.head_office.stock_priority
             self.faults = self.devices.start_faults(store_ids, config.store.lanes, config.days)
-            # Head office closes its books first: the stock room then counts every sale.
-            self.env.process(self.head_office.closing(config.days))
-            self.env.process(self.head_office.intake())
+            # First at every closing: head office books the day's last till sales, so that
+            # every closing job after it (stock count, settlement) sees them all.
+            self.env.process(self.head_office.intake(config.days))
             self.env.process(self.membership_desk.closing(store_ids, config.days))
             self.env.process(self.marketing_desk.run(config.days))
             if self.stock_room is not None:
                 self.env.process(self.stock_room.closing(config.days))
             self.env.process(self.shop.closing(config.days))
+            self.env.process(self.head_office.closing(config.days))
             turnover = StaffTurnover(self.env, self.log, self.calendar, self.membership,
                                      config.store.guide_turnover_per_year)  # fmt: skip
             for store in self.stores:

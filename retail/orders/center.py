@@ -14,9 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, OutOfStock
 from retail.inventory.allocation import Order, OrderLine, checked
 from retail.inventory.reservations import Outcome, quantity_of
+from retail.inventory.types import SalesChannel
 from retail.orders.types import (
     RETURNABLE,
     TRANSITIONS,
@@ -178,26 +179,30 @@ class OrderCenter:
         """Many till sales at once, each booked as `submit`, `pay` and `complete` at its own
         time `ats[i]` would book it; `at` is now. A key booked before with the same spec is
         skipped, with another spec a Conflict. Basket holds are committed together at `at`
-        (a till may have committed them: once); holds that can no longer be committed
-        (released or expired) are an IllegalTransition naming them, and nothing is booked
-        (the others stay committed, so the batch may be retried without them). The records
-        of the sales booked now."""
+        (a till should commit them at payment: then this finds them done); holds that can no
+        longer be committed (released or expired) are an IllegalTransition naming their
+        sales, and nothing is booked (the batch's other holds stay committed, so it may be
+        retried without those sales). Sales without a hold sell their units, all or none.
+        The records of the sales booked now."""
         if not len(keys) == len(specs) == len(ats):
             raise InvalidInput("keys/specs/ats", "must be equally long")
         with self._lock:
-            todo, seen = [], set()
+            todo, seen, holds = [], set(), set()
             for i, (key, spec) in enumerate(zip(keys, specs, strict=True)):
+                if spec.type is not OrderType.STORE_SALE:
+                    raise InvalidInput(f"specs[{i}].type", "only store sales are booked here")
                 existing = self.orders.get(key)
                 if existing is not None:
                     if existing.spec != spec:
                         why = _difference(existing.spec, spec)
                         raise Conflict(f"order {key!r} was submitted with {why}")
                     continue
-                if spec.type is not OrderType.STORE_SALE:
-                    raise InvalidInput(f"specs[{i}].type", "only store sales are booked here")
                 if key in seen:
                     raise InvalidInput(f"keys[{i}]", f"{key!r} appears twice in one batch")
+                if spec.hold is not None and spec.hold in holds:
+                    raise InvalidInput(f"specs[{i}].hold", f"{spec.hold!r} settles another sale")
                 seen.add(key)
+                holds.add(spec.hold)
                 _validate(key, spec)
                 todo.append(i)
             self._settle_baskets([keys[i] for i in todo], [specs[i] for i in todo], at)
@@ -211,9 +216,20 @@ class OrderCenter:
             return records
 
     def _settle_baskets(self, keys: list[str], specs: list[OrderSpec], at: dt.datetime) -> None:
-        """Commit the batch's basket holds, sell the units of sales without one."""
+        """Commit the batch's basket holds, sell the units of sales without one; if anything
+        fails, no unit of a sale without a hold has moved."""
         if self.inventory is None:
             return
+        loose = [spec for spec in specs if spec.hold is None]
+        wanted: dict[tuple[str, str], int] = {}
+        for spec in loose:
+            for line in spec.lines:
+                cell = (line.sku, spec.store)
+                wanted[cell] = wanted.get(cell, 0) + line.quantity
+        for (sku, store), units in wanted.items():  # all or none: checked before anything
+            there = self.inventory.available(sku, store, SalesChannel.STORE)
+            if units > there:
+                raise OutOfStock(sku, store, units, there)
         holds = [spec.hold for spec in specs if spec.hold is not None]
         if holds:
             outcome = dict(zip(holds, self.inventory.commit_many(holds, at).tolist(), strict=True))
@@ -221,9 +237,8 @@ class OrderCenter:
                    if s.hold is not None and outcome[s.hold] > Outcome.REPEATED]  # fmt: skip
             if bad:
                 raise IllegalTransition("store sale", ", ".join(bad), "hold gone", "complete")
-        for spec in specs:
-            if spec.hold is None:
-                self.inventory.sell_many(_units(spec), spec.store, at)
+        for spec in loose:
+            self.inventory.sell_many(_units(spec), spec.store, at)
 
     def _book_sale(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
         """A till sale's record as `complete` leaves it (units and money settled)."""

@@ -72,18 +72,25 @@ class HeadOffice:
             self.flagged.add(sale.key)
         self._intake.append((store, sale))
 
-    def intake(self) -> Generator[simpy.Event, None, None]:
-        """Every `INTAKE_EVERY_MIN`, book what the tills forwarded since the last time."""
+    def intake(self, days: int) -> Generator[simpy.Event, None, None]:
+        """Book what the tills forwarded every `INTAKE_EVERY_MIN`, and at each closing before
+        the other closing jobs (started first, this process's closing wake-up is first)."""
+        self.env.process(self._every_intake_period())
+        for day in range(days):
+            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
+            self.book_intake()
+
+    def _every_intake_period(self) -> Generator[simpy.Event, None, None]:
         while True:
             yield self.env.timeout(INTAKE_EVERY_MIN)
             self.book_intake()
 
     def book_intake(self) -> None:
         """Book every till sale received and not yet booked, in one call to the order center
-        (which commits their basket holds and splits them in the ledger)."""
+        (which splits them in the ledger); kept for the next intake if the call fails."""
         if not self._intake:
             return
-        intake, self._intake = self._intake, []
+        intake = self._intake
         keys, specs, ats = [], [], []
         for store, sale in intake:
             lines = tuple(OrderLine(sku, quantity, price) for sku, quantity, price in sale.items)
@@ -92,6 +99,7 @@ class HeadOffice:
                                    or None, hold=sale.reference or None))  # fmt: skip
             ats.append(self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE))
         self.orders.book_store_sales(keys, specs, ats, self.calendar.datetime_at(self.env.now))
+        self._intake = []
 
     @property
     def revenue_cents(self) -> int:
@@ -137,7 +145,6 @@ class HeadOffice:
             yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
             at = self.calendar.datetime_at(self.env.now)
             start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
-            self.book_intake()  # the day's books close on every sale received
             self._settle()
             if (day + 1) % franchise.review_every_days == 0:
                 self._review_pool_shares(franchise.review_every_days, at)

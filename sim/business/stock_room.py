@@ -139,17 +139,12 @@ class StockRoom:
                 LostSaleStockout(self.env.now, store, visit, self.catalog.skus[i], units)
             )
 
-    def sell(
-        self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...], settled: bool
-    ) -> None:
-        """She paid: what she held leaves the shelves. `settled`: the sale reached head office,
-        whose next intake commits the hold (held till then, it is sold to no one else); else
-        (a till offline) the store's system commits it now and head office's later booking
-        finds it done."""
+    def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
+        """She paid: what she held leaves the shelves now (the store's system commits the
+        hold at the till); head office's booking of the sale, later, finds it done."""
         key = _basket_key(store, visit)
         self._held.discard(key)
-        if not settled:
-            self.inventory.commit(key, self._now())
+        self.inventory.commit(key, self._now())
         day = self.calendar.day_index(self.env.now)
         row = self._row[store]
         for sku, n, _ in lines:

@@ -61,7 +61,7 @@ class Checkout:
         self.monitor.record(self.env.now, self.waiting)
 
     def take_free(self) -> str | None:
-        """A lane free right now (nobody waits then), taken; None if she must queue."""
+        """A lane free right now with nobody waiting for it, taken; None if she must queue."""
         return take_free(self._free)
 
     def join(self) -> simpy.events.Event:

@@ -218,7 +218,7 @@ def checkout(store: StoreRuntime, shopper: Shopper, items: list[int], amount_cen
             _end(store, shopper, "refused")
             return
         if store.stock_room is not None:
-            store.stock_room.sell(store.id, shopper.visit, lines, outcome.status == "forwarded")
+            store.stock_room.sell(store.id, shopper.visit, lines)
     log.append(
         SaleCompleted(
             env.now,

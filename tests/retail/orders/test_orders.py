@@ -313,3 +313,34 @@ def test_a_batch_refuses_what_it_cannot_book_and_names_it(orders, inventory):
         orders.order("pos-2")  # nothing was booked
     assert orders.book_store_sales(["pos-2"], [_sale("basket-2")], [T], T)  # retried alone
     assert inventory.conservation()["balanced"].all()
+
+
+def test_a_hold_that_expired_before_the_intake_stops_the_batch(orders, inventory):
+    inventory.reserve("basket-1", [("tee", "S1", 1)], T, SalesChannel.STORE, dt.timedelta(hours=3))
+    with pytest.raises(IllegalTransition, match="pos-1"):
+        orders.book_store_sales(["pos-1"], [_sale("basket-1")], [T], T + 4 * HOUR)
+    with pytest.raises(NotFound):
+        orders.order("pos-1")
+
+
+def test_sales_without_a_hold_sell_all_their_units_or_none(orders, inventory):
+    specs = [_sale(None, 2), _sale(None, 2)]  # S1 has 3 tees: the second does not fit
+    with pytest.raises(OutOfStock, match="tee"):
+        orders.book_store_sales(["pos-1", "pos-2"], specs, [T, T], T)
+    assert inventory.position("tee", "S1").on_hand == 3  # nothing left the shelf
+    assert orders.book_store_sales(["pos-1"], specs[:1], [T], T)  # retried without it
+    assert inventory.position("tee", "S1").on_hand == 1
+
+
+def test_two_sales_cannot_settle_one_basket(orders, inventory):
+    inventory.reserve("basket-1", [("tee", "S1", 1)], T, SalesChannel.STORE)
+    with pytest.raises(InvalidInput, match=r"specs\[1\].hold"):
+        orders.book_store_sales(["pos-1", "pos-2"], [_sale("basket-1"), _sale("basket-1")],
+                                [T, T], T)  # fmt: skip
+
+
+def test_posting_sales_needs_one_time_per_sale():
+    from retail.orders.revenue import RevenueLedger
+
+    with pytest.raises(InvalidInput, match="2 times for 1 sales"):
+        RevenueLedger().post_sales(["o1"], [100], [T, T], ["S1"], ["S1"], [None])
