@@ -202,7 +202,8 @@ class OrderCenter:
                 if spec.hold is not None and spec.hold in holds:
                     raise InvalidInput(f"specs[{i}].hold", f"{spec.hold!r} settles another sale")
                 seen.add(key)
-                holds.add(spec.hold)
+                if spec.hold is not None:
+                    holds.add(spec.hold)
                 _validate(key, spec)
                 todo.append(i)
             self._settle_baskets([keys[i] for i in todo], [specs[i] for i in todo], at)
@@ -241,14 +242,13 @@ class OrderCenter:
             self.inventory.sell_many(_units(spec), spec.store, at)
 
     def _book_sale(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
-        """A till sale's record as `complete` leaves it (units and money settled)."""
-        record = self._create(key, spec, at)
-        record.sold = [line.quantity for line in spec.lines]
+        """A till sale's record as `pay` and `complete` leave it (units and money settled;
+        its basket and ledger postings are the batch's)."""
+        record = self._move(self._create(key, spec, at), "pay", at)
         record.paid = [line.quantity * line.unit_price_cents for line in spec.lines]
-        record.state = OrderState.COMPLETED
-        record.history += [(OrderState.PAID, at), (OrderState.COMPLETED, at)]
+        record.sold = [line.quantity for line in spec.lines]
         record.fulfilled_at = at
-        return record
+        return self._move(record, "complete", at)
 
     def cancel(self, key: str, at: dt.datetime) -> OrderRecord:
         """Stop the order: held units are released, money received is refunded."""
