@@ -1,15 +1,63 @@
 """A shopper in a store: a Mesa agent only for the length of her visit.
 
-Her lasting attributes live in the columnar population; the agent holds the visit's state
-and its block of random numbers, drawn at arrival so that every strategy compared on the
-same seed sees the same shopper make the same draws (common random numbers).
+Her lasting attributes live in the columnar population; the agent holds the visit's state:
+where she is (`phase`, and her zone at any moment), who helped her, and her block of random
+numbers, drawn at arrival. Each decision of the visit reads its own uniform from the block,
+by name (`Draw`), never the next one in line: a strategy that adds a decision on some path
+(a beacon greets her, a till scans at random speed) shifts no other decision's uniform, so
+every strategy compared on the same seed sees the same shopper decide alike wherever their
+paths agree (common random numbers).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from enum import StrEnum
 
 import mesa
+
+MAX_ITEMS = 12  # in one basket
+MAX_GARMENTS = 3  # taken into a fitting room at once
+
+
+class Draw:
+    """Where each decision of a visit finds its uniform in the visit's block."""
+
+    DOOR = 0  # the door's beacon recognises her (drawn whether or not one is installed)
+    ASK = 1  # she asks a guide for help
+    CONSULT = 2  # how long the consultation takes
+    TRY_ON = 3  # she takes garments to a fitting room
+    TRY_ON_MIN = 4  # how long she tries them on
+    GARMENTS = 5  # how many she takes
+    BUY = 6  # she buys
+    ITEMS = 7  # how many items her basket holds
+    AISLE = 8  # she accepts having what the shelf lacks ordered for her
+    BALK = 9  # she would balk at a long queue
+    PATIENCE = 10  # how long she waits in the queue before giving up
+    PAYMENT = 11  # how she pays
+    SCAN = 12  # how fast the till scans her basket
+    PAY_TIME = 13  # how long paying takes
+    JOINS = 14  # she agrees to become a member (or to follow) when asked at the till
+    GARMENT = 15  # which garment, one per garment taken in
+    ITEM = GARMENT + MAX_GARMENTS  # which item, one per item of the basket
+    ZONE = ITEM + MAX_ITEMS  # per zone of the floor: whether she browses it, then how long
+
+    @staticmethod
+    def block(zones: int) -> int:
+        """How many uniforms a visit's block holds on a floor of `zones` zones."""
+        return Draw.ZONE + 2 * zones
+
+
+class Phase(StrEnum):
+    """Where she is in her visit, for a live view of the floor."""
+
+    BROWSING = "browsing"  # walking the zones, or looking for a guide
+    WITH_GUIDE = "with_guide"  # a guide helps her (or hands her an online order over)
+    FITTING_ROOM = "fitting_room"
+    QUEUEING = "queueing"  # at the checkout, waiting for a lane
+    PAYING = "paying"  # at a lane: scanning, paying, the receipt
+    LEFT = "left"
 
 
 class Shopper(mesa.Agent):
@@ -21,18 +69,47 @@ class Shopper(mesa.Agent):
         customer: int,
         party_size: int,
         draws: list[float],
+        budget_cents: int = 0,
+        price_sensitivity: float = 0.0,
     ) -> None:
         super().__init__(model)
         self.store = store
         self.visit = visit
         self.customer = customer
         self.party_size = party_size
+        self.budget_cents = budget_cents  # what she is ready to spend on this visit
+        self.price_sensitivity = price_sensitivity
         self.guide = None  # the guide who helped her, if one did: credit for capture
-        # The visit's next uniform draw in [0, 1): a bound iterator, the cheapest call there is.
-        self.uniform = iter(draws).__next__
+        self.phase = Phase.BROWSING
+        self._draws = draws
+        # Her walk through the zones: each zone she browses, from the minute she enters it.
+        self._zones: list[str] = []
+        self._zone_starts: list[float] = []
+        self._walk_ends = -math.inf
 
-    def chance(self, probability: float) -> bool:
-        return self.uniform() < probability
+    def u(self, draw: int) -> float:
+        """Her uniform in [0, 1) for the decision `draw` (a `Draw` position)."""
+        return self._draws[draw]
 
-    def exponential(self, mean: float) -> float:
-        return -mean * math.log1p(-self.uniform())
+    def chance(self, draw: int, probability: float) -> bool:
+        return self._draws[draw] < probability
+
+    def exponential(self, draw: int, mean: float) -> float:
+        return -mean * math.log1p(-self._draws[draw])
+
+    def plan_walk(self, start: float, zones: list[tuple[str, float]]) -> float:
+        """She walks through `zones` (name, minutes) from `start`; returns the minutes in all."""
+        t = start
+        for name, minutes in zones:
+            self._zones.append(name)
+            self._zone_starts.append(t)
+            t += minutes
+        self._walk_ends = t
+        return t - start
+
+    def zone_at(self, t: float) -> str | None:
+        """The zone she is browsing at minute `t`; None once her walk is over (or before)."""
+        if not self._zones or t >= self._walk_ends:
+            return None
+        k = bisect.bisect_right(self._zone_starts, t) - 1
+        return self._zones[k] if k >= 0 else None

@@ -4,16 +4,16 @@ owners' reviews of what they share, and store tiering over a trailing window.
 
 A till forwards each sale once its link is up (at once, or when an outage ends); head office
 books it at the time it was rung up, idempotent by the terminal's sale key, so the twin can
-check that every sale arrived exactly once whatever the uplink and terminals did.
+check that every sale arrived exactly once whatever the uplink and terminals did. Its jobs
+are day jobs (`book_intake` every `INTAKE_EVERY_MIN` and first at closing, `close_day` at
+closing): they take the time as an argument.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator
 
 import pandas as pd
-import simpy
 
 from hardware_models.pos import SaleRecord
 from retail.inventory import OrderLine, SalesChannel
@@ -38,7 +38,6 @@ INTAKE_EVERY_MIN = 15.0  # till sales reach the order center in batches, as a sa
 class HeadOffice:
     def __init__(
         self,
-        env: simpy.Environment,
         log: EventLog,
         calendar: Calendar,
         orders: OrderPort,
@@ -48,7 +47,7 @@ class HeadOffice:
         chain: ChainConfig,
         owners: list[FranchiseOwner],
     ) -> None:
-        self.env, self.log, self.calendar = env, log, calendar
+        self.log, self.calendar = log, calendar
         self.orders, self.ledger, self.tiering, self.inventory = orders, ledger, tiering, inventory
         self.chain = chain
         self.owners = owners
@@ -72,22 +71,10 @@ class HeadOffice:
             self.flagged.add(sale.key)
         self._intake.append((store, sale))
 
-    def intake(self, days: int) -> Generator[simpy.Event, None, None]:
-        """Book what the tills forwarded every `INTAKE_EVERY_MIN`, and at each closing before
-        the other closing jobs (started first, this process's closing wake-up is first)."""
-        self.env.process(self._every_intake_period())
-        for day in range(days):
-            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
-            self.book_intake()
-
-    def _every_intake_period(self) -> Generator[simpy.Event, None, None]:
-        while True:
-            yield self.env.timeout(INTAKE_EVERY_MIN)
-            self.book_intake()
-
-    def book_intake(self) -> None:
+    def book_intake(self, at: float) -> None:
         """Book every till sale received and not yet booked, in one call to the order center
-        (which splits them in the ledger); kept for the next intake if the call fails."""
+        (which splits them in the ledger); kept for the next intake if the call fails. `at`:
+        the intake's simulation minute."""
         if not self._intake:
             return
         intake = self._intake
@@ -98,7 +85,7 @@ class HeadOffice:
             specs.append(OrderSpec(OrderType.STORE_SALE, lines, store, guide=sale.salesperson
                                    or None, hold=sale.reference or None))  # fmt: skip
             ats.append(self.calendar.datetime_at(sale.at_s / SECONDS_PER_MINUTE))
-        self.orders.book_store_sales(keys, specs, ats, self.calendar.datetime_at(self.env.now))
+        self.orders.book_store_sales(keys, specs, ats, self.calendar.datetime_at(at))
         self._intake = []
 
     @property
@@ -139,20 +126,20 @@ class HeadOffice:
         return 1.0 if levers is None else float(levers.loc[store, "staff_hours_factor"])
 
     # --- closing ---------------------------------------------------------------------------
-    def closing(self, days: int) -> Generator[simpy.Event, None, None]:
+    def close_day(self, day: int, at: float) -> None:
+        """At closing: settle the day's shares, let the franchise owners review theirs when
+        due, tier the stores."""
         franchise = self.chain.franchise
-        for day in range(days):
-            yield self.env.timeout(max(self.calendar.closing(day) - self.env.now, 0.0))
-            at = self.calendar.datetime_at(self.env.now)
-            start = dt.datetime.combine(self.calendar.date_of(self.env.now), dt.time())
-            self._settle()
-            if (day + 1) % franchise.review_every_days == 0:
-                self._review_pool_shares(franchise.review_every_days, at)
-            for owner in self.owners:
-                self.log.append(PoolShareReported(self.env.now, owner.store, owner.pool_share))
-            self._tier(at, start + dt.timedelta(days=1))
+        when = self.calendar.datetime_at(at)
+        start = dt.datetime.combine(self.calendar.date_of(at), dt.time())
+        self._settle(at)
+        if (day + 1) % franchise.review_every_days == 0:
+            self._review_pool_shares(franchise.review_every_days, at)
+        for owner in self.owners:
+            self.log.append(PoolShareReported(at, owner.store, owner.pool_share))
+        self._tier(at, when, start + dt.timedelta(days=1))
 
-    def _settle(self) -> None:
+    def _settle(self, at: float) -> None:
         """Each store's shares of what the ledger posted since the last settlement (the ledger
         is append-only), its own till sales apart from the pool's orders."""
         frame = self.ledger.frame()
@@ -168,9 +155,9 @@ class HeadOffice:
                 self._pool_since_review[store] += int(frame.loc[shipped, "cents"].sum())
             if till or pool:
                 orders = int(frame.loc[mine, "order"].nunique())
-                self.log.append(RevenueShareSettled(self.env.now, store, till, pool, orders))
+                self.log.append(RevenueShareSettled(at, store, till, pool, orders))
 
-    def _review_pool_shares(self, days: int, at: dt.datetime) -> None:
+    def _review_pool_shares(self, days: int, at: float) -> None:
         for owner in self.owners:
             paid = self._pool_since_review[owner.store]
             self._pool_since_review[owner.store] = 0
@@ -178,20 +165,21 @@ class HeadOffice:
             after = owner.review(paid, days)
             if after != before:
                 if self.inventory is not None:
-                    self.inventory.set_share(owner.store, SalesChannel.ONLINE, after, at)
-                self.log.append(PoolShareChanged(self.env.now, owner.store, before, after, paid))
+                    when = self.calendar.datetime_at(at)
+                    self.inventory.set_share(owner.store, SalesChannel.ONLINE, after, when)
+                self.log.append(PoolShareChanged(at, owner.store, before, after, paid))
 
-    def _tier(self, at: dt.datetime, end: dt.datetime) -> None:
+    def _tier(self, at: float, when: dt.datetime, end: dt.datetime) -> None:
         """Tiers over the trailing window of orders, by the tiering module's rules."""
         start = end - dt.timedelta(days=self.chain.tier_window_days)
-        table = indicators(self._launched, self.orders.frame(), at, start, end)
+        table = indicators(self._launched, self.orders.frame(), when, start, end)
         tiers = self.tiering.assign(table)
         for store, row in tiers.iterrows():
             previous = self.tiers.get(store, "")
             self.tiers[store] = row["tier"]
             self.log.append(
                 StoreTiered(
-                    self.env.now,
+                    at,
                     store,
                     row["tier"],
                     previous,

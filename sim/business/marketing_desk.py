@@ -1,22 +1,22 @@
-"""HQ's marketing desk and the members' online channel, at each closing.
+"""HQ's marketing desk and the members' online channel.
 
-Members order online on their own (a rate scaled by their digital adoption). When a
-campaign is due, the desk launches it through the marketing module on the membership
-module's snapshot; the module decides who is sent what (audience, holdout, contact policy,
-budget). What recipients do is the response model's call: the twin draws it, reports to the
-module what a platform would report (delivered, opened, clicked, orders, unfollows), and
-keeps the truth: the chance the push added to each recipient's buying. When a campaign's
-credit window ends, the module's measured uplift is logged beside the true one (unless the
-module finds a group too small to measure).
+Two day jobs. At the campaigns' send time (`send_campaign`), when a campaign is due, the
+desk launches it through the marketing module on the membership module's snapshot; the
+module decides who is sent what (audience, holdout, contact policy, budget). What recipients
+do is the response model's call: the twin draws it, reports to the module what a platform
+would report (delivered, opened, clicked, unfollows), keeps the truth (the chance the push
+added to each recipient's buying), and those who order do so an hour later. After closing
+(`close_day`), members order online on their own (a rate scaled by their digital adoption),
+and when a campaign's credit window has ended, the module's measured uplift is logged beside
+the true one (unless the module finds a group too small to measure).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import numpy as np
-import simpy
 
 from retail.errors import IllegalTransition, InvalidInput
 from retail.marketing import Audience, CampaignSpec, Content, Interaction, MessageChannel, Offer
@@ -26,22 +26,26 @@ from sim.behaviour.push_response import ResponseModel
 from sim.business.events import CampaignMeasured, CampaignPushed, OnlineOrderPlaced
 from sim.business.membership_desk import MembershipDesk
 from sim.business.online_shop import OnlineShop
-from sim.config.fields import clock_minutes
 from sim.config.schema import Campaigns
-from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.agenda import Agenda
+from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
 from sim.world.catalog import Catalog
 from sim.world.population import Population
 
-AFTER_CLOSING_MIN = 30.0  # the membership job runs at closing; campaigns go out after it
+AFTER_CLOSING_MIN = 30.0  # members' own orders: after the closing jobs (membership first)
 ONLINE_STORE = "online"  # where membership books an online purchase
 GENERIC_FIT = 0.3  # affinity fit of a message that names no category
+OPENED_AFTER_MIN = 20.0  # a recipient who opens a push does so this long after it was sent
+ORDERED_AFTER_MIN = 60.0  # ... and one who orders, this long after
+
+# (total cents, by tier?) -> each store's part of a campaign budget (head office's split).
+BudgetSplit = Callable[[int, bool], dict[str, int]]
 
 
 class MarketingDesk:
     def __init__(
         self,
-        env: simpy.Environment,
         log: EventLog,
         calendar: Calendar,
         marketing: MarketingPort,
@@ -53,8 +57,10 @@ class MarketingDesk:
         online_orders_per_week: float,
         shop: OnlineShop,
         rng: np.random.Generator,
+        agenda: Agenda,
+        store_budgets: BudgetSplit | None = None,
     ) -> None:
-        self.env, self.log, self.calendar = env, log, calendar
+        self.log, self.calendar, self.agenda = log, calendar, agenda
         self.marketing, self.membership, self.members = marketing, membership, members
         self.population, self.catalog = population, catalog
         self.campaigns = campaigns
@@ -66,33 +72,28 @@ class MarketingDesk:
         self.pending: list[tuple[str, dt.datetime, float]] = []  # (campaign, end, true uplift)
         self.unfollowed: dict[int, dt.datetime] = {}  # member -> when she opted out (truth)
         self.launched: list[tuple[str, dt.datetime]] = []
-        # Head office's split of a budget between stores (total, by tier): see `budget_split`.
-        self.store_budgets: Callable[[int, bool], dict[str, int]] | None = None
-        policy = marketing.policy
-        members.on_follow.append(lambda member, at: policy.interact(member, Interaction.FOLLOW, at))
-        members.on_payment.append(
-            lambda member, at: policy.interact(member, Interaction.PAYMENT, at)
-        )
+        self.store_budgets = store_budgets  # needed by budget_split equal or by_tier
 
-    def run(self, days: int) -> Generator[simpy.Event, None, None]:
-        """Each day: a campaign at its send time if one is due; at closing, the members' own
-        online orders of the day and the measurement of campaigns whose window ended."""
+    def due(self, day: int) -> bool:
+        """Whether a campaign goes out on `day`."""
         c = self.campaigns
-        for day in range(days):
-            if c.enabled and day >= c.first_day and (day - c.first_day) % c.every_days == 0:
-                yield from self._wait(day * MINUTES_PER_DAY + clock_minutes(c.send_at))
-                at = self.calendar.datetime_at(self.env.now)
-                if self.members.person_of:
-                    self._campaign(day, self.membership.snapshot(at), at)
-            yield from self._wait(self.calendar.closing(day, AFTER_CLOSING_MIN))
-            at = self.calendar.datetime_at(self.env.now)
-            members, persons = self._members()
-            if len(members):
-                self._own_orders(members, persons, self.membership.snapshot(at), at)
-            self._measure(at)
+        return c.enabled and day >= c.first_day and (day - c.first_day) % c.every_days == 0
 
-    def _wait(self, t: float) -> Generator[simpy.Event, None, None]:
-        yield self.env.timeout(max(t - self.env.now, 0.0))
+    def send_campaign(self, day: int, at: float) -> None:
+        """The campaigns' send time: the day's campaign, if one is due and anyone is a member
+        or follower to send it to."""
+        if self.due(day) and self.members.person_of:
+            when = self.calendar.datetime_at(at)
+            self._campaign(day, self.membership.snapshot(when), at)
+
+    def close_day(self, day: int, at: float) -> None:
+        """After closing: the members' own online orders of the day, and the measurement of
+        campaigns whose credit window has ended."""
+        when = self.calendar.datetime_at(at)
+        members, persons = self._members()
+        if len(members):
+            self._own_orders(members, persons, self.membership.snapshot(when), at)
+        self._measure(at)
 
     # --- members ordering on their own ------------------------------------------------------
     def _members(self) -> tuple[np.ndarray, np.ndarray]:
@@ -101,43 +102,42 @@ class MarketingDesk:
         members = np.array([m for m, _ in pairs], np.int64)
         return members, np.array([p for _, p in pairs], np.int64)
 
-    def _own_orders(self, members, persons, snapshot, at: dt.datetime) -> None:
+    def _own_orders(self, members, persons, snapshot, at: float) -> None:
         chance = self.online_rate_per_day * self.population.digital_adoption[persons]
         buying = self.rng.random(len(members)) < chance
         for member, person in zip(members[buying], persons[buying], strict=True):
             self._order(int(member), int(person), snapshot, at, coupon=None)
 
-    def _order(self, member: int, person: int, snapshot, at: dt.datetime, coupon: int | None):
+    def _order(self, member: int, person: int, snapshot, at: float, coupon: int | None):
         """An online order of hers through the shop (order center, inventory center); it
         counts once allocated (see `_allocated`)."""
         store = _home_store(snapshot, member)
         lines, _ = self.shop.basket(person)
 
-        def allocated(key: str, value: int, shipped: dict[str, int], at: dt.datetime) -> None:
+        def allocated(key: str, value: int, shipped: dict[str, int], at: float) -> None:
             self._allocated(key, value, at, member, store, coupon)
 
         self.shop.place(member, person, store, lines, at, then=allocated, may_pick_up=True)
 
-    def _allocated(self, key: str, value: int, at: dt.datetime, member: int, store: str,
+    def _allocated(self, key: str, value: int, at: float, member: int, store: str,
                    coupon: int | None) -> None:  # fmt: skip
         """The order will ship `value`: the coupon is redeemed against it if it applies, the
         purchase booked with membership (points, affinity) and credited by marketing."""
+        when = self.calendar.datetime_at(at)
         discount = 0
         if coupon is not None and value >= self.campaigns.threshold_cents:
             try:
-                discount = self.marketing.redeem(coupon, key, value, at, member).discount_cents
+                discount = self.marketing.redeem(coupon, key, value, when, member).discount_cents
             except IllegalTransition:  # it expired while the order waited for stock
                 discount = 0
         paid = value - discount
-        self.membership.record_purchase(member, at, ONLINE_STORE, paid)
-        self.marketing.policy.interact(member, Interaction.PAYMENT, at)
-        self.marketing.record_orders(np.array([member]), np.array([paid]), at)
-        self.log.append(
-            OnlineOrderPlaced(self.env.now, store, member, paid, discount, coupon is not None)
-        )
+        self.membership.record_purchase(member, when, ONLINE_STORE, paid)
+        self.marketing.policy.interact(member, Interaction.PAYMENT, when)
+        self.marketing.record_orders(np.array([member]), np.array([paid]), when)
+        self.log.append(OnlineOrderPlaced(at, store, member, paid, discount, coupon is not None))
 
     # --- campaigns ----------------------------------------------------------------------------
-    def _campaign(self, day: int, snapshot, at: dt.datetime) -> None:
+    def _campaign(self, day: int, snapshot, at: float) -> None:
         """The day's campaign: one for the chain, or one per store with its part of the budget."""
         c = self.campaigns
         key = f"campaign-d{day}"
@@ -151,8 +151,9 @@ class MarketingDesk:
             self._launch(day, f"{key}-{store}", audience, budget, snapshot, at)
 
     def _launch(self, day: int, key: str, audience: Audience, budget_cents: int | None,
-                snapshot, at: dt.datetime) -> None:  # fmt: skip
+                snapshot, t: float) -> None:  # fmt: skip
         c = self.campaigns
+        at = self.calendar.datetime_at(t)
         end = at + dt.timedelta(days=c.credit_days)
         offer = Offer(
             value=c.offer_cents, threshold_cents=c.threshold_cents, valid_days=c.credit_days
@@ -176,25 +177,33 @@ class MarketingDesk:
         persons = np.array([self.members.person_of[m] for m in members], np.int64)
         p, answered = self._answers(day, members, persons, sent["content"].to_numpy(), snapshot)
         self.marketing.record(key, "delivered", members, at)
-        opened_at = at + dt.timedelta(minutes=20)
+        opened_at = at + dt.timedelta(minutes=OPENED_AFTER_MIN)
         self.marketing.record(key, "opened", members[answered["opened"]], opened_at)
         self.marketing.record(key, "clicked", members[answered["clicked"]], opened_at)
         for member in members[answered["unfollowed"]]:
             self.marketing.opt_out(int(member), opened_at)
             self.unfollowed.setdefault(int(member), opened_at)
-        ordered_at = at + dt.timedelta(hours=1)
         coupons = sent["coupon"].to_numpy()
-        for i in np.flatnonzero(answered["ordered"]):
-            coupon = int(coupons[i]) if coupons[i] >= 0 else None
-            self._order(int(members[i]), int(persons[i]), snapshot, ordered_at, coupon)
+        orders = [
+            (int(members[i]), int(persons[i]), int(coupons[i]) if coupons[i] >= 0 else None)
+            for i in np.flatnonzero(answered["ordered"])
+        ]
+        if orders:
+            self.agenda.call_at(t + ORDERED_AFTER_MIN,
+                                lambda at: self._push_orders(orders, snapshot, at))  # fmt: skip
         self.pushes.append((day, persons))
-        self._log_pushes(key, table, members, answered, snapshot)
+        self._log_pushes(t, key, table, members, answered, snapshot)
         # Truth, intention to treat: what the push added to the chance of ordering at all in
         # the window, averaged over every treated member (sent or not).
         window = self.campaigns.credit_days * self.online_rate_per_day
         own = 1 - np.exp(-window * self.population.digital_adoption[persons])
         added = p["open"] * p["click"] * p["order"] * (1 - own)
         self.pending.append((key, end, float(added.sum()) / max(report.treated, 1)))
+
+    def _push_orders(self, orders: list[tuple[int, int, int | None]], snapshot, at: float):
+        """Recipients the push made order, in the mini-program, with the push's coupon."""
+        for member, person, coupon in orders:
+            self._order(member, person, snapshot, at, coupon)
 
     def _answers(self, day, members, persons, content, snapshot):
         """Her chances and what she did: segment, category fit, offer value and fatigue."""
@@ -219,7 +228,7 @@ class MarketingDesk:
         p = self.response.probabilities(channel, segments, fit, value, contacts, tolerance)
         return p, self.response.draw(self.rng.random((len(members), 4)), p)
 
-    def _log_pushes(self, key, table, members, answered, snapshot) -> None:
+    def _log_pushes(self, t: float, key, table, members, answered, snapshot) -> None:
         home = _home_stores(snapshot, table.index.to_numpy())
         sent_home = home[table["sent"].to_numpy()]
         for store in sorted(set(home)):
@@ -227,7 +236,7 @@ class MarketingDesk:
             done = sent_home == store
             self.log.append(
                 CampaignPushed(
-                    self.env.now, store, key, int(mine.sum()),
+                    t, store, key, int(mine.sum()),
                     int(table["holdout"].to_numpy()[mine].sum()), int(done.sum()),
                     int((~table["holdout"].to_numpy() & ~table["sent"].to_numpy())[mine].sum()),
                     *(int(answered[k][done].sum())
@@ -235,7 +244,8 @@ class MarketingDesk:
                 )
             )  # fmt: skip
 
-    def _measure(self, at: dt.datetime) -> None:
+    def _measure(self, t: float) -> None:
+        at = self.calendar.datetime_at(t)
         due = [entry for entry in self.pending if entry[1] <= at]
         self.pending = [entry for entry in self.pending if entry[1] > at]
         for key, _, true_uplift in due:
@@ -246,7 +256,7 @@ class MarketingDesk:
             funnel = self.marketing.funnel(key)
             self.log.append(
                 CampaignMeasured(
-                    self.env.now, "chain", key, measured.difference, measured.low, measured.high,
+                    t, "chain", key, measured.difference, measured.low, measured.high,
                     true_uplift, int(funnel["coupons"]), int(funnel["redeemed"]),
                 )
             )  # fmt: skip

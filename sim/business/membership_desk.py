@@ -3,19 +3,18 @@
 A customer who is already a member gives her number as she types it; the module finds her
 and records the purchase (points, affinity). One who is not is asked to join, if the
 strategy says so: whether she agrees is the behaviour model's call, what is recorded is the
-module's. Registering takes time at the till. At closing the module's daily job runs.
+module's. Registering takes time at the till. At closing the module's daily job runs
+(`close_day`, a day job). The WeChat platform hears of what the till saw (a follow, a
+payment) and tells marketing's contact policy, which opens a customer-service window.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Generator
-
 import numpy as np
-import simpy
 
+from retail.marketing import Interaction
 from retail.membership import Channel
-from retail.ports import MembershipPort
+from retail.ports import ContactPolicyPort, MembershipPort
 from sim.behaviour.capture import CaptureModel
 from sim.business.events import (
     CaptureAsked,
@@ -35,27 +34,26 @@ from sim.world.population import Population
 class MembershipDesk:
     def __init__(
         self,
-        env: simpy.Environment,
         log: EventLog,
         calendar: Calendar,
         membership: MembershipPort,
         population: Population,
         catalog: Catalog,
         capture: MemberCapture,
+        stores: list[str],
+        platform: ContactPolicyPort | None = None,
     ) -> None:
-        self.env, self.log, self.calendar = env, log, calendar
+        self.log, self.calendar = log, calendar
         self.membership = membership
         self.population = population
         self.catalog = catalog
         self.capture = capture
+        self.stores = stores
+        self.platform = platform
         self.model = CaptureModel()
         self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
         self.person_of: dict[int, int] = {}  # the twin's truth: who a record (member or
         # follower) is
-        # Told of what the till saw (the member id and the moment): the WeChat platform
-        # learns of a follow or a payment, which opens a customer-service window.
-        self.on_follow: list[Callable[[int, dt.datetime], None]] = []
-        self.on_payment: list[Callable[[int, dt.datetime], None]] = []
 
     def at_till(
         self,
@@ -68,14 +66,15 @@ class MembershipDesk:
         u: float,
         picks: list[int],
         amount_cents: int,
+        t: float,
     ) -> float:
-        """After payment: record a member's purchase, or ask a non-member to join.
-        Returns the extra seconds the conversation took at the till."""
-        at = self.calendar.datetime_at(self.env.now)
+        """After payment at minute `t`: record a member's purchase, or ask a non-member to
+        join. Returns the extra seconds the conversation took at the till."""
+        at = self.calendar.datetime_at(t)
         extra_s = 0.0
         member = self.member_of.get(person)
         if member is None and self.capture.enabled:
-            self.log.append(CaptureAsked(self.env.now, store, visit, staff))
+            self.log.append(CaptureAsked(t, store, visit, staff))
             joins, follows = self.model.decide(
                 np.array([u]),
                 self.population.digital_adoption[person : person + 1],
@@ -88,9 +87,9 @@ class MembershipDesk:
                     self._openid(person), at, store, staff, Channel.STORE_QR
                 )
                 self.person_of[follower] = person
-                for listener in self.on_follow:
-                    listener(follower, at)
-                self.log.append(FollowerGained(self.env.now, store, visit, follower, staff))
+                if self.platform is not None:
+                    self.platform.interact(follower, Interaction.FOLLOW, at)
+                self.log.append(FollowerGained(t, store, visit, follower, staff))
             if joins[0]:
                 member = self.membership.register(
                     self.population.typed_phone(person),
@@ -102,7 +101,7 @@ class MembershipDesk:
                 )
                 self.member_of[person] = member
                 self.person_of[member] = person
-                self.log.append(MemberRegistered(self.env.now, store, visit, member, staff))
+                self.log.append(MemberRegistered(t, store, visit, member, staff))
                 extra_s = self.capture.extra_service_s
         if member is not None:
             # She types her number at the till; the module finds her by it.
@@ -112,34 +111,25 @@ class MembershipDesk:
                 name = self.catalog.categories[i]
                 categories[name] = categories.get(name, 0) + self.catalog.prices[i]
             points = self.membership.record_purchase(member, at, store, amount_cents, categories)
-            for listener in self.on_payment:
-                listener(member, at)
-            self.log.append(MemberPurchaseRecorded(self.env.now, store, visit, member, points))
+            if self.platform is not None:
+                self.platform.interact(member, Interaction.PAYMENT, at)
+            self.log.append(MemberPurchaseRecorded(t, store, visit, member, points))
         return extra_s
 
     @staticmethod
     def _openid(person: int) -> str:
         return f"wx-o-{person:09d}"
 
-    def closing(self, stores: list[str], days: int) -> Generator[simpy.Event, None, None]:
-        """The daily job after the last store closes, then each store's member figures."""
-        for day in range(days):
-            close = self.calendar.closing(day)
-            yield self.env.timeout(max(close - self.env.now, 0.0))
-            done = self.membership.run_daily(self.calendar.datetime_at(self.env.now))
-            self.log.append(
-                MembershipDailyRun(self.env.now, done["stage_changes"], done["tasks_created"])
-            )
-            figures = self.membership.members_by_store()
-            for store in stores:
-                if store in figures.index:
-                    row = figures.loc[store]
-                    self.log.append(
-                        MembershipClosed(
-                            self.env.now,
-                            store,
-                            int(row["active"]),
-                            int(row["buyers"]),
-                            int(row["repeat_buyers"]),
-                        )
+    def close_day(self, day: int, at: float) -> None:
+        """The module's daily job after the stores close, then each store's member figures."""
+        done = self.membership.run_daily(self.calendar.datetime_at(at))
+        self.log.append(MembershipDailyRun(at, done["stage_changes"], done["tasks_created"]))
+        figures = self.membership.members_by_store()
+        for store in self.stores:
+            if store in figures.index:
+                row = figures.loc[store]
+                self.log.append(
+                    MembershipClosed(
+                        at, store, int(row["active"]), int(row["buyers"]), int(row["repeat_buyers"])
                     )
+                )

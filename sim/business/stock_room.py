@@ -8,16 +8,17 @@ At each closing the stores review their stock with the center's replenishment po
 forecast is the chain's planned demand until a few days have sold, then their mean, and the
 center's Holt-Winters forecast once there is enough history; orders go to the warehouse (a
 transfer with both legs, on the shelf `lead_days` later) or, where there is none, to
-suppliers. The warehouse is topped up from suppliers the same way.
+suppliers. The warehouse is topped up from suppliers the same way. The review is a day job
+at closing (`close_day`), deliveries one at opening (`open_day`); every call takes the time
+as an argument.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import numpy as np
-import simpy
 
 from retail.errors import OutOfStock
 from retail.inventory import SalesChannel
@@ -40,19 +41,22 @@ SUPPLIER_LEAD_DAYS = 3
 BASKET_HOLD = dt.timedelta(hours=3)  # a basket's hold outlives any queue
 EARLY_HISTORY_DAYS = 3  # from this many days of sales, they replace the plan's demand
 
+# Each store's place in the queue for short warehouse stock, lower first (`stock.priority`).
+Priority = Callable[[], dict[str, int]]
+
 
 class StockRoom:
     def __init__(
         self,
-        env: simpy.Environment,
         log: EventLog,
         calendar: Calendar,
         inventory: InventoryPort,
         config: RunConfig,
         catalog: Catalog,
         transfers: StoreTransfers | None = None,
+        priority: Priority | None = None,
     ) -> None:
-        self.env, self.log, self.calendar = env, log, calendar
+        self.log, self.calendar = log, calendar
         self.transfers = transfers  # store-to-store moves before each review, if any
         self.inventory, self.catalog = inventory, catalog
         self.settings = config.stock
@@ -68,8 +72,9 @@ class StockRoom:
         self._sku = {sku: k for k, sku in enumerate(catalog.skus)}
         self._held: set[str] = set()  # baskets holding stock, by reservation key
         self._sold_counted: dict[str, int] = {}  # cumulative units sold at the last count
-        # Each store's place in the queue for short warehouse stock (`stock.priority`).
-        self.priority: Callable[[], dict[str, int]] | None = None
+        self.priority = priority  # None: the chain's store order
+        # Deliveries on their way, by the day they reach the shelves (in the order sent).
+        self._arriving: dict[int, list[tuple[str, list[tuple[str, int]], int]]] = {}
         self._stock_up()
 
     def _expected_daily(self, config: RunConfig) -> np.ndarray:
@@ -102,7 +107,9 @@ class StockRoom:
         self.inventory.receive_many(skus, stores, quantities, at)
 
     # --- the shop floor ---------------------------------------------------------------------
-    def take(self, store: str, visit: int, picks: list[int]) -> tuple[list[int], dict[int, int]]:
+    def take(
+        self, store: str, visit: int, picks: list[int], at: float
+    ) -> tuple[list[int], dict[int, int]]:
         """She takes from the shelves what the center says the store has, held for her until
         she pays or leaves. Returns what she holds and what the shelves lacked (catalog index
         -> units): a lost sale unless someone orders it for her elsewhere (`lost`)."""
@@ -112,7 +119,7 @@ class StockRoom:
         skus, key = self.catalog.skus, _basket_key(store, visit)
         try:  # mostly the shelves hold all of it: one call
             lines = [(skus[i], store, units) for i, units in wanted.items()]
-            self._hold(key, lines)
+            self._hold(key, lines, at)
             return picks, {}
         except OutOfStock:  # nothing was held: take what there is, SKU by SKU
             pass
@@ -125,27 +132,28 @@ class StockRoom:
             if units > there:
                 missing[i] = units - there
         if holding:
-            self._hold(key, holding)
+            self._hold(key, holding, at)
         return kept, missing
 
-    def _hold(self, key: str, lines: list[tuple[str, str, int]]) -> None:
-        self.inventory.reserve(key, lines, self._now(), SalesChannel.STORE, BASKET_HOLD)
+    def _hold(self, key: str, lines: list[tuple[str, str, int]], at: float) -> None:
+        when = self.calendar.datetime_at(at)
+        self.inventory.reserve(key, lines, when, SalesChannel.STORE, BASKET_HOLD)
         self._held.add(key)
 
-    def lost(self, store: str, visit: int, missing: dict[int, int]) -> None:
+    def lost(self, store: str, visit: int, missing: dict[int, int], at: float) -> None:
         """What the shelves lacked and she went without."""
         for i, units in missing.items():
-            self.log.append(
-                LostSaleStockout(self.env.now, store, visit, self.catalog.skus[i], units)
-            )
+            self.log.append(LostSaleStockout(at, store, visit, self.catalog.skus[i], units))
 
-    def sell(self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...]) -> None:
+    def sell(
+        self, store: str, visit: int, lines: tuple[tuple[str, int, int], ...], at: float
+    ) -> None:
         """She paid: what she held leaves the shelves now (the store's system commits the
         hold at the till); head office's booking of the sale, later, finds it done."""
         key = _basket_key(store, visit)
         self._held.discard(key)
-        self.inventory.commit(key, self._now())
-        day = self.calendar.day_index(self.env.now)
+        self.inventory.commit(key, self.calendar.datetime_at(at))
+        day = self.calendar.day_index(at)
         row = self._row[store]
         for sku, n, _ in lines:
             self.sold[row, self._sku[sku], day] += n
@@ -155,41 +163,40 @@ class StockRoom:
         key = _basket_key(store, visit)
         return key if key in self._held else ""
 
-    def put_back(self, store: str, visit: int) -> None:
+    def put_back(self, store: str, visit: int, at: float) -> None:
         """She left without paying: what she held goes back on the shelves."""
         key = _basket_key(store, visit)
         if key in self._held:
             self._held.discard(key)
-            self.inventory.release(key, self._now())
+            self.inventory.release(key, self.calendar.datetime_at(at))
 
-    def _now(self):
-        return self.calendar.datetime_at(self.env.now)
+    # --- day jobs: deliveries at opening, review and replenishment at closing ----------------
+    def open_day(self, day: int, at: float) -> None:
+        """What was sent for today reaches the shelves (the warehouse's) as the day opens."""
+        for store, lines, ordered_day in self._arriving.pop(day, []):
+            self._deliver(store, lines, ordered_day, at)
 
-    # --- closing: review and replenish -------------------------------------------------------
-    def closing(self, days: int) -> Generator[simpy.Event, None, None]:
-        for day in range(days):
-            close = self.calendar.closing(day)
-            yield self.env.timeout(max(close - self.env.now, 0.0))
-            self._review(day)
-
-    def _count(self) -> None:
+    def _count(self, at: float) -> None:
         """Each location's on hand and what it sold since the last count."""
         frame = self.inventory.stock_frame().groupby(level="location")[["on_hand", "sold"]].sum()
         for location, row in frame.iterrows():
             sold = int(row["sold"]) - self._sold_counted.get(location, 0)
             self._sold_counted[location] = int(row["sold"])
-            self.log.append(StockCounted(self.env.now, location, int(row["on_hand"]), sold))
+            self.log.append(StockCounted(at, location, int(row["on_hand"]), sold))
 
-    def _review(self, day: int) -> None:
-        self._count()
-        at = self.calendar.datetime_at(self.env.now)
+    def close_day(self, day: int, at: float) -> None:
+        """Count the stock, then review it and send what each store needs."""
+        self._count(at)
+        when = self.calendar.datetime_at(at)
         if self.warehouse is not None:
-            self._top_up_warehouse(day)
+            self._top_up_warehouse(day, at)
         lead = self.settings.lead_days if self.warehouse else SUPPLIER_LEAD_DAYS
         daily, sigma = self._forecast(day, lead)
         if self.transfers is not None:
             skus, rates = list(self.catalog.skus), daily.mean(axis=2)
-            moved = self.transfers.rebalance(day, self.stores, skus, rates, self._transfer_arrived)
+            moved = self.transfers.rebalance(
+                day, at, self.stores, skus, rates, self._transfer_arrived
+            )
             for store, sku, units in moved:
                 self.on_order[self._row[store], self._sku[sku]] += units
         n_skus = len(self.catalog)
@@ -205,19 +212,22 @@ class StockRoom:
         for i in sorted(range(len(self.stores)), key=lambda i: (ranks.get(self.stores[i], 0), i)):
             store = self.stores[i]
             lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, wanted[i], strict=True)]
-            lines = self._from_warehouse(lines, store, at) if self.warehouse else lines
+            lines = self._from_warehouse(lines, store, when) if self.warehouse else lines
             lines = [(sku, q) for sku, q in lines if q > 0]
             if not lines:
                 continue
             for sku, q in lines:
                 self.on_order[i, self._sku[sku]] += q
-            self.env.process(self._deliver(store, lines, day, day + lead))
-            self.log.append(StockReplenished(self.env.now, store, sum(q for _, q in lines), lead))
+            self._send(store, lines, day, day + lead)
+            self.log.append(StockReplenished(at, store, sum(q for _, q in lines), lead))
 
     def _transfer_arrived(self, store: str, sku: str, units: int) -> None:
         self.on_order[self._row[store], self._sku[sku]] -= units
 
-    def _top_up_warehouse(self, day: int) -> None:
+    def _send(self, store: str, lines: list[tuple[str, int]], day: int, due_day: int) -> None:
+        self._arriving.setdefault(due_day, []).append((store, lines, day))
+
+    def _top_up_warehouse(self, day: int, t: float) -> None:
         """Suppliers refill the warehouse to its cover when it falls below what the chain
         sells over their lead time and a week."""
         chain_daily = self.expected.sum(axis=0)
@@ -230,8 +240,8 @@ class StockRoom:
         lines = [(sku, int(q)) for sku, q in zip(self.catalog.skus, quantities, strict=True) if q]
         if lines:
             self.warehouse_on_order += quantities
-            self.env.process(self._deliver(self.warehouse, lines, day, day + SUPPLIER_LEAD_DAYS))
-            self.log.append(StockReplenished(self.env.now, self.warehouse, int(quantities.sum()),
+            self._send(self.warehouse, lines, day, day + SUPPLIER_LEAD_DAYS)
+            self.log.append(StockReplenished(t, self.warehouse, int(quantities.sum()),
                                              SUPPLIER_LEAD_DAYS))  # fmt: skip
 
     def _from_warehouse(self, lines, store: str, at) -> list[tuple[str, int]]:
@@ -245,14 +255,10 @@ class StockRoom:
             self.inventory.dispatch_many(shipping, self.warehouse, store, at)
         return sent
 
-    def _deliver(
-        self, store: str, lines, ordered_day: int, due_day: int
-    ) -> Generator[simpy.Event, None, None]:
-        """On the shelf when `due_day` opens (the review's day index plus the lead time: a
+    def _deliver(self, store: str, lines, ordered_day: int, t: float) -> None:
+        """On the shelf as its due day opens (the review's day index plus the lead time: a
         store closing at 24:00 reviews on the day it closes, not the next)."""
-        opens = self.calendar.opening(due_day)[0]
-        yield self.env.timeout(max(opens - self.env.now, 0.0))
-        at = self.calendar.datetime_at(self.env.now)
+        at = self.calendar.datetime_at(t)
         from_supplier = store == self.warehouse or self.warehouse is None
         if from_supplier:
             self.inventory.receive_many([s for s, _ in lines], [store] * len(lines),
@@ -264,7 +270,7 @@ class StockRoom:
         )
         for sku, q in lines:
             on_order[self._sku[sku]] -= q
-        self.log.append(StockArrived(self.env.now, store, sum(q for _, q in lines), ordered_day))
+        self.log.append(StockArrived(t, store, sum(q for _, q in lines), ordered_day))
 
     def _forecast(self, day: int, lead: int) -> tuple[np.ndarray, np.ndarray]:
         """Demand for the days after tonight and its one-day error, stores x skus (x days).

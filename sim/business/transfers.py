@@ -1,17 +1,17 @@
 """Store-to-store transfers (调货) at closing: the inventory center proposes moves from
 stores piling a SKU up to stores running out of it, at the stores' expected daily sales; each
 proposal is carried out as a transfer order in the order center (both legs or neither),
-picked and shipped tonight and delivered when the day its lead time reaches opens.
+picked and shipped tonight and delivered when the day its lead time reaches opens (the day
+job `open_day`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import simpy
 
 from retail.inventory import OrderLine, TransferRules
 from retail.orders import OrderSpec, OrderType
@@ -20,36 +20,41 @@ from sim.business.events import TransferArrived, TransferShipped
 from sim.engine.calendar import Calendar
 from sim.engine.events import EventLog
 
+# (destination, sku, units): a transfer reached its shelf.
+Arrived = Callable[[str, str, int], None]
+
 
 class StoreTransfers:
     def __init__(
         self,
-        env: simpy.Environment,
         log: EventLog,
         calendar: Calendar,
         inventory: InventoryPort,
         orders: OrderPort,
         rules: TransferRules | None = None,
     ) -> None:
-        self.env, self.log, self.calendar = env, log, calendar
+        self.log, self.calendar = log, calendar
         self.inventory, self.orders = inventory, orders
         self.rules = rules or TransferRules()
         self.shipped = 0
+        # On the road, by the day they arrive: (order key, destination, sku, units, told).
+        self._arriving: dict[int, list[tuple[str, str, str, int, Arrived]]] = {}
 
     def rebalance(
         self,
         day: int,
+        t: float,
         stores: list[str],
         skus: list[str],
         daily: np.ndarray,
-        arrived: Callable[[str, str, int], None],
+        arrived: Arrived,
     ) -> list[tuple[str, str, int]]:
-        """Propose and ship tonight's transfers at `daily` (stores x skus, units a day);
-        returns (destination, sku, units) shipped. `arrived(destination, sku, units)` is
-        called as each reaches its shelf."""
+        """Propose and ship tonight's (minute `t`) transfers at `daily` (stores x skus, units
+        a day); returns (destination, sku, units) shipped. `arrived(destination, sku, units)`
+        is called as each reaches its shelf."""
         index = pd.MultiIndex.from_product([skus, stores], names=["sku", "location"])
         rates = pd.Series(np.asarray(daily, float).T.ravel(), index=index)
-        at = self.calendar.datetime_at(self.env.now)
+        at = self.calendar.datetime_at(t)
         shipped = []
         for proposal in self.inventory.propose_transfers(rates, self.rules):
             self.shipped += 1
@@ -68,7 +73,7 @@ class StoreTransfers:
             self.orders.ship(key, at)
             self.log.append(
                 TransferShipped(
-                    self.env.now,
+                    t,
                     proposal.destination,
                     proposal.source,
                     proposal.sku,
@@ -76,18 +81,17 @@ class StoreTransfers:
                     proposal.cost_cents,
                 )
             )
-            self.env.process(self._deliver(key, proposal.destination, proposal.sku,
-                                           proposal.quantity, due_day, arrived))  # fmt: skip
+            self._arriving.setdefault(due_day, []).append(
+                (key, proposal.destination, proposal.sku, proposal.quantity, arrived)
+            )
             shipped.append((proposal.destination, proposal.sku, proposal.quantity))
         return shipped
 
-    def _deliver(
-        self, key: str, store: str, sku: str, units: int, due_day: int, arrived
-    ) -> Generator[simpy.Event, None, None]:
-        opens = self.calendar.opening(due_day)[0]
-        yield self.env.timeout(max(opens - self.env.now, 0.0))
-        at = self.calendar.datetime_at(self.env.now)
-        self.orders.deliver(key, at)
-        self.orders.complete(key, at)
-        arrived(store, sku, units)
-        self.log.append(TransferArrived(self.env.now, store, sku, units))
+    def open_day(self, day: int, at: float) -> None:
+        """Transfers due today are delivered as the day opens."""
+        when = self.calendar.datetime_at(at)
+        for key, store, sku, units, arrived in self._arriving.pop(day, []):
+            self.orders.deliver(key, when)
+            self.orders.complete(key, when)
+            arrived(store, sku, units)
+            self.log.append(TransferArrived(at, store, sku, units))

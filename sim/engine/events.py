@@ -50,6 +50,11 @@ class EventLog:
     def __iter__(self) -> Iterator[Event]:
         return iter(self._events)
 
+    def since(self, seq: int) -> list[Event]:
+        """The events from sequence number `seq` on (an event's `seq` is its place in the
+        log): a reader keeps the log's length as its cursor and asks again later."""
+        return self._events[seq:]
+
     def of_kind(self, *kinds: type[Event]) -> list[Event]:
         """Events of the given kinds, in log order."""
         return [e for e in self._events if isinstance(e, kinds)]

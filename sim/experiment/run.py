@@ -25,6 +25,7 @@ from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
 from sim.metrics.results import write_json, write_parquet
 from sim.model import TwinModel
+from sim.validation import MmcModel
 
 PACKAGES = (
     "storetwin",
@@ -74,9 +75,14 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
-def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel:
-    """Build and run the twin; the model keeps the log and monitors."""
-    model = TwinModel(config)
+def build_model(config: RunConfig) -> TwinModel | MmcModel:
+    """The model a config asks for: the twin, or the M/M/c validation model."""
+    return MmcModel(config) if config.mode == "validate_mmc" else TwinModel(config)
+
+
+def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel | MmcModel:
+    """Build and run the model the config asks for; it keeps the log and monitors."""
+    model = build_model(config)
     with fewer_gc_passes():
         while model.env.now < model.horizon_min:
             model.step()
@@ -94,8 +100,7 @@ def summarise(model: TwinModel) -> dict[str, float]:
     """The KPI summary of a simulated model, as `summary.json` would hold it (without the
     end-of-run invariants, which need the results folder)."""
     events = events_frame(model.log.to_arrow())
-    monitors = {store.id: store.checkout.monitor for store in model.stores}
-    return run_summary(events, monitors, model.calendar, model.config.days)
+    return run_summary(events, model.monitors, model.calendar, model.config.days)
 
 
 def run(
@@ -112,10 +117,10 @@ def run(
     with fewer_gc_passes():
         table = model.log.to_arrow()
     events = events_frame(table)
-    monitors = {store.id: store.checkout.monitor for store in model.stores}
+    monitors = model.monitors
     daily = daily_kpis(events, monitors, model.calendar, config.days)
     summary = run_summary(events, monitors, model.calendar, config.days)
-    visits = sum(1 for e in model.log if type(e).__name__ == "VisitStarted")
+    visits = model.visits
     reference = {}
     if config.mode == "validate_mmc":
         v = config.validate

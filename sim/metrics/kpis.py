@@ -153,7 +153,7 @@ COUNTS = {
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
-    "footfall_measured": ("DoorCounted", "count"),
+    "footfall_measured": ("DoorEntered", "count"),
     "revenue": ("SaleCompleted", "amount_cents"),
     "units": ("SaleCompleted", "items"),
     "staff_min_fixing_devices": ("DeviceFixed", "minutes"),
@@ -194,17 +194,23 @@ MEAN = {"on_hand_mean": ("StockCounted", "on_hand")}
 # ... and shares (the last report of each store, averaged over stores).
 LAST_MEAN = {"franchise_pool_share": ("PoolShareReported", "share")}
 REPORTS = ((LAST, "last", "sum"), (MEAN, "mean", "sum"), (LAST_MEAN, "last", "mean"))
+# Events folded as another kind when a field has a value: (field, value, kind folded as).
+RELABELLED = {
+    "DoorCounted": ("direction", "in", "DoorEntered"),  # door counts in: measured footfall
+    "GuideTaskWorked": ("outcome", "visit_booked", "GuideTaskBooked"),
+}
+# Device events whose time out of service (the field) ends at the event: see
+# `_with_open_downtime`.
+DOWNTIME = {"DeviceRecovered": "minutes", "UplinkRestored": "minutes_down"}
 
 
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Counts, sums and wait statistics per group of `keys` (no keys: one row)."""
     grouping = keys or (lambda _: 0)
-    # Door counts in the entering direction are the measured footfall.
-    entering = (events["kind"] == "DoorCounted") & (events["direction"] == "in")
-    events = events.assign(kind=events["kind"].where(~entering, "DoorEntered"))
-    booked = (events["kind"] == "GuideTaskWorked") & (events["outcome"] == "visit_booked")
-    events = events.assign(kind=events["kind"].where(~booked, "GuideTaskBooked"))
-    events = events.assign(coupon_used=(events["discount_cents"] > 0).astype("int64"))
+    kind = events["kind"]
+    for original, (column, value, label) in RELABELLED.items():
+        kind = kind.where(~((kind == original) & (events[column] == value)), label)
+    events = events.assign(kind=kind, coupon_used=(events["discount_cents"] > 0).astype("int64"))
     parts = {}
     for name, kind in COUNTS.items():
         parts[name] = events[events["kind"] == kind].groupby(grouping).size()
@@ -229,7 +235,7 @@ def _zero_counts(totals: pd.DataFrame) -> pd.DataFrame:
     return totals.fillna({name: 0 for name in totals.columns if name not in LAST_MEAN})
 
 
-def _kpis(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame:
+def kpis_from_totals(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> pd.DataFrame:
     t = totals
     return pd.DataFrame(
         {
@@ -327,7 +333,7 @@ def _with_open_downtime(events: pd.DataFrame, calendar: Calendar) -> pd.DataFram
     store was open. A fault at night costs nothing until the store opens."""
     kind = events["kind"].to_numpy()
     down = np.zeros(len(events))
-    for name, column in (("DeviceRecovered", "minutes"), ("UplinkRestored", "minutes_down")):
+    for name, column in DOWNTIME.items():
         if column in events:
             mine = kind == name
             down[mine] = events[column].to_numpy(float)[mine]
@@ -354,7 +360,7 @@ def daily_kpis(
         np.concatenate([np.diff(monitors[s].cumulative_area(edges)) for s in stores]), index=index
     )
     open_min = calendar.open_minutes_per_day
-    frame = _kpis(totals, areas, open_min).reset_index()
+    frame = kpis_from_totals(totals, areas, open_min).reset_index()
     frame.insert(1, "date", [calendar.date_of(calendar.opening(d)[0]) for d in frame["day"]])
     return frame[["store", "date", "day", *KPI_NAMES]]
 
@@ -370,5 +376,5 @@ def run_summary(
     totals = _totals(events, []).reindex([0], fill_value=0).fillna(0)  # no franchise: 0
     area = sum(m.area(0.0, days * MINUTES_PER_DAY) for m in monitors.values())
     open_min = days * calendar.open_minutes_per_day * len(monitors)
-    frame = _kpis(totals, pd.Series([area]), open_min)
+    frame = kpis_from_totals(totals, pd.Series([area]), open_min)
     return {name: frame[name].iloc[0].item() for name in KPI_NAMES}  # ints stay ints

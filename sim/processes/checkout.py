@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.engine.pools import give_back, take_free
+from sim.engine.pools import Pool
 
 
 @dataclass
@@ -45,12 +45,11 @@ class QueueMonitor:
 
 
 class Checkout:
-    """Open lanes wait in a SimPy store; a shopper takes the first free one."""
+    """Open lanes in a pool; a shopper takes the first free one or queues for one."""
 
     def __init__(self, env: simpy.Environment, lanes: list[str]) -> None:
         self.env = env
-        self._free = simpy.Store(env)
-        self._free.items.extend(lanes)
+        self._free: Pool[str] = Pool(env, lanes)
         self.open_lanes = len(lanes)
         self.waiting = 0
         self.monitor = QueueMonitor()
@@ -62,12 +61,12 @@ class Checkout:
 
     def take_free(self) -> str | None:
         """A lane free right now with nobody waiting for it, taken; None if she must queue."""
-        return take_free(self._free)
+        return self._free.take_free()
 
     def join(self) -> simpy.events.Event:
         """Join the queue; the returned event gives a lane once one is free."""
         self._set_waiting(+1)
-        request = self._free.get()
+        request = self._free.request()
         request.callbacks.append(self._served)
         return request
 
@@ -85,19 +84,18 @@ class Checkout:
         """The lane is free again, unless it was asked to close meanwhile."""
         on_closed = self._closing.pop(lane, None)
         if on_closed is None:
-            give_back(self._free, lane)
+            self._free.give_back(lane)
         else:
             self.open_lanes -= 1
             on_closed()
 
     def open_lane(self, lane: str) -> None:
         self.open_lanes += 1
-        self._free.put(lane)
+        self._free.give_back(lane)
 
     def close_lane(self, lane: str, on_closed: Callable[[], None]) -> None:
         """Close `lane` now if it is free, else as soon as its current sale is over."""
-        if lane in self._free.items:
-            self._free.items.remove(lane)
+        if self._free.withdraw(lane):
             self.open_lanes -= 1
             on_closed()
         else:

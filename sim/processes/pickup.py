@@ -6,31 +6,25 @@ none comes free in time, the till hands it over. Then she browses like any other
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING
+from collections.abc import Generator
 
 import simpy
 
-from sim.agents.shopper import Shopper
+from sim.agents.shopper import Phase, Shopper
+from sim.processes.floor import Errand, Floor
 from sim.processes.journey import find_guide
-
-if TYPE_CHECKING:
-    from sim.world.store import StoreRuntime
-
-Errand = Callable[["StoreRuntime", Shopper], Generator[simpy.Event, object, None]]
 
 
 def collect(key: str, handover_min: float) -> Errand:
     """The errand of collecting online order `key`; the handover takes `handover_min`."""
 
-    def errand(store: StoreRuntime, shopper: Shopper) -> Generator[simpy.Event, object, None]:
-        guide = yield from find_guide(store, shopper, asking_for_help=False)
+    def errand(floor: Floor, shopper: Shopper) -> Generator[simpy.Event, object, None]:
+        guide = yield from find_guide(floor, shopper, asking_for_help=False)
         if guide is not None:
-            yield store.env.timeout(handover_min)
+            shopper.phase = Phase.WITH_GUIDE
+            yield floor.env.timeout(handover_min)
             guide.minutes_consulting += handover_min
-            store.release_guide(guide)
-        store.model.shop.collected(
-            key, store.id, shopper.visit, "till" if guide is None else "guide"
-        )
+            floor.release_guide(guide)
+        floor.collected(key, shopper, "till" if guide is None else "guide")
 
     return errand

@@ -191,15 +191,15 @@ def test_a_guide_who_quits_leaves_her_members_with_the_brand():
 
 def test_a_guide_who_quits_while_busy_hands_the_floor_to_her_successor(chain):
     store = chain.stores[0]
-    on_floor = list(store.guides.items)
+    on_floor = store.guides.free
     assert on_floor, "an all-day guide is on the floor at the end of the run"
-    busy = store.free_guide()  # helping a shopper ...
+    busy = store.guides.take_free()  # helping a shopper ...
     newcomer = store.replace_guide(busy, 1.0)  # ... when she quits
-    assert newcomer not in store.guides.items
+    assert newcomer not in store.guides
     store.release_guide(busy)  # her shopper is served
-    assert newcomer in store.guides.items and busy not in store.guides.items
+    assert newcomer in store.guides and busy not in store.guides
     store.release_guide(busy)  # a second release changes nothing
-    assert store.guides.items.count(newcomer) == 1
+    assert store.guides.free.count(newcomer) == 1
 
 
 def test_staff_hours_follow_the_tier_when_asked():

@@ -4,7 +4,6 @@ order center, shipped tonight and on the receiving shelf when their due day open
 import datetime as dt
 
 import numpy as np
-import simpy
 
 from retail.inventory import InventoryCenter, Location, LocationKind, TransferRules
 from retail.orders.center import OrderCenter
@@ -20,22 +19,22 @@ LOCATIONS = [
 
 
 def test_a_store_running_out_is_filled_from_one_piling_up_by_a_transfer_order():
-    env, log = simpy.Environment(), EventLog()
+    log = EventLog()  # no SimPy: the transfers are day jobs, called with their times
     calendar = Calendar(START, 600, 1320, (1.0,) * 7, (1.0,) * 24)
     inventory = InventoryCenter(LOCATIONS)
     inventory.receive_many(["tee", "tee"], ["A", "B"], [4, 60], calendar.datetime_at(0.0))
     orders = OrderCenter(inventory)
-    transfers = StoreTransfers(env, log, calendar, inventory, orders, TransferRules())
+    transfers = StoreTransfers(log, calendar, inventory, orders, TransferRules())
     arrived = []
-    env.run(until=1320.0)  # the first closing
-    shipped = transfers.rebalance(0, ["A", "B"], ["tee"], np.array([[5.0], [1.0]]),
+    rates = np.array([[5.0], [1.0]])
+    shipped = transfers.rebalance(0, calendar.closing(0), ["A", "B"], ["tee"], rates,
                                   lambda *a: arrived.append(a))  # fmt: skip
     assert shipped == [("A", "tee", 46)]  # A to 10 days of cover at 5 a day
     assert inventory.position("tee", "A").in_transit == 46
     assert orders.order("transfer-000001").state.value == "shipped"
-    env.run(until=1440.0 + 600.0 + 1)
+    transfers.open_day(1, calendar.opening(1)[0])
     assert arrived == []  # a day of handling and the drive: not by the next morning
-    env.run(until=2 * 1440.0 + 600.0 + 1)  # the day after opens: on the shelf
+    transfers.open_day(2, calendar.opening(2)[0])  # the day after opens: on the shelf
     assert arrived == [("A", "tee", 46)]
     assert inventory.position("tee", "A").on_hand == 50
     assert orders.order("transfer-000001").state.value == "completed"

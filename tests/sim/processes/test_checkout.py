@@ -66,4 +66,4 @@ def test_closing_a_busy_lane_waits_for_its_sale():
     checkout.release(busy_lane)
     assert closed == [0.1] and checkout.open_lanes == 1
     checkout.release(first.value)
-    assert checkout._free.items == [first.value]
+    assert checkout.take_free() == first.value and checkout.take_free() is None
