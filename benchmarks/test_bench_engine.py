@@ -58,6 +58,6 @@ def test_bench_bare_simpy_mmc(benchmark, throughput):
 def test_bench_detailed_store_journeys(benchmark, throughput):
     config = validate(compose_config(STORE_OVERRIDES))
     model = benchmark.pedantic(simulate, args=(config,), rounds=5, iterations=1)
-    journeys = sum(store._visits for store in model.stores)
+    journeys = model.visits
     assert journeys > 30_000
     throughput(benchmark, "store_journeys", journeys)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import mesa
 import simpy
 
+from sim.agents.shopper import Shopper
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.engine.agenda import SimpyAgenda
@@ -90,6 +91,10 @@ class TwinModel(mesa.Model):
     def monitors(self) -> dict[str, QueueMonitor]:
         """Each store's checkout queue record, by store."""
         return {store.id: store.checkout.monitor for store in self.stores}
+
+    def shoppers_in(self, store: str) -> list[Shopper]:
+        """The shoppers in `store` right now (each knows her phase and zone)."""
+        return [s for s in self.agents_by_type.get(Shopper, ()) if s.store == store]
 
     @property
     def horizon_min(self) -> float:

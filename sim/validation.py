@@ -41,7 +41,7 @@ class MmcModel(mesa.Model):
         self._arrival_rng = streams.get(f"arrivals/{self.store}")
         self._service_rng = streams.get(f"visits/{self.store}")
         self.visits = 0
-        self.kpis = RunningKpis(self.log, self.calendar, [self.store], lambda: self.monitors)
+        self.kpis = RunningKpis(self.log, self.calendar, [self.store], self.monitors)
         self.env.process(self._arrivals())
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,14 +27,19 @@ from retail.orders.types import (
     OrderType,
 )
 
+if TYPE_CHECKING:  # the ports name this module's types: imported for annotations only
+    from retail.ports import InventoryPort, LedgerPort
+
 MOVES_GOODS = (OrderType.TRANSFER, OrderType.PURCHASE, OrderType.PURCHASE_RETURN)
 
 
 class OrderCenter:
-    """Orders by key. `inventory` (an InventoryPort) and `ledger` (a LedgerPort) are optional:
-    without them the center keeps only the orders' own books."""
+    """Orders by key. `inventory` and `ledger` are optional: without them the center keeps
+    only the orders' own books. It calls them only through their Protocols."""
 
-    def __init__(self, inventory: Any = None, ledger: Any = None) -> None:
+    def __init__(
+        self, inventory: InventoryPort | None = None, ledger: LedgerPort | None = None
+    ) -> None:
         self.inventory = inventory
         self.ledger = ledger
         self.orders: dict[str, OrderRecord] = {}

@@ -14,8 +14,12 @@ from __future__ import annotations
 import bisect
 import math
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import mesa
+
+if TYPE_CHECKING:
+    from sim.world.population import Population
 
 MAX_ITEMS = 12  # in one basket
 MAX_GARMENTS = 3  # taken into a fitting room at once
@@ -69,16 +73,15 @@ class Shopper(mesa.Agent):
         customer: int,
         party_size: int,
         draws: list[float],
-        budget_cents: int = 0,
-        price_sensitivity: float = 0.0,
+        people: Population | None = None,
+        spend_scale: float = 1.0,
     ) -> None:
         super().__init__(model)
         self.store = store
         self.visit = visit
         self.customer = customer
         self.party_size = party_size
-        self.budget_cents = budget_cents  # what she is ready to spend on this visit
-        self.price_sensitivity = price_sensitivity
+        self._people, self._spend_scale = people, spend_scale
         self.guide = None  # the guide who helped her, if one did: credit for capture
         self.phase = Phase.BROWSING
         self._draws = draws
@@ -86,6 +89,15 @@ class Shopper(mesa.Agent):
         self._zones: list[str] = []
         self._zone_starts: list[float] = []
         self._walk_ends = -math.inf
+
+    @property
+    def budget_cents(self) -> int:
+        """What she is ready to spend on this visit (her spending power, at this format)."""
+        return int(self._people.spending_power_cents[self.customer] * self._spend_scale)
+
+    @property
+    def price_sensitivity(self) -> float:
+        return float(self._people.price_sensitivity[self.customer])
 
     def u(self, draw: int) -> float:
         """Her uniform in [0, 1) for the decision `draw` (a `Draw` position)."""

@@ -87,10 +87,45 @@ class ChainConfig:
 
 
 @dataclass(config=STRICT)
+class Area:
+    """A rectangle of the floor plan, in metres from its front-left corner (the door's wall
+    is the front, y = 0)."""
+
+    x_m: NonNegative
+    y_m: NonNegative
+    width_m: Positive
+    depth_m: Positive
+
+    def overlaps(self, other: Area) -> bool:
+        return (
+            self.x_m < other.x_m + other.width_m
+            and other.x_m < self.x_m + self.width_m
+            and self.y_m < other.y_m + other.depth_m
+            and other.y_m < self.y_m + self.depth_m
+        )
+
+    def within(self, width_m: float, depth_m: float) -> bool:
+        return self.x_m + self.width_m <= width_m and self.y_m + self.depth_m <= depth_m
+
+
+@dataclass(config=STRICT)
 class Zone:
     name: str
     visit_prob: Probability
     dwell_mean_min: NonNegative
+    area: Area  # where the zone lies on the floor plan
+
+
+@dataclass(config=STRICT)
+class FloorPlan:
+    """The sales floor: its size, the door, the checkout and the fitting rooms (for a live
+    view; the zones carry their own areas)."""
+
+    width_m: Positive
+    depth_m: Positive
+    door: Area
+    checkout: Area
+    fitting_rooms: Area | None = None
 
 
 @dataclass(config=STRICT)
@@ -131,6 +166,7 @@ class StoreFormat:
     party_size_probs: Annotated[list[Probability], Field(min_length=1)]
     lanes: PositiveInt
     guides: Count
+    floor: FloorPlan
     zones: Annotated[list[Zone], Field(min_length=1)]
     ask_guide_prob: Probability
     guide_wait_max_min: NonNegative  # how long she waits for a free guide before going on
@@ -177,7 +213,32 @@ class StoreFormat:
         skus = [item.sku for item in self.catalog]
         if len(set(skus)) != len(skus):
             raise ValueError("catalog: sku codes must be unique")
+        self._check_floor_plan()
         return self
+
+    def _check_floor_plan(self) -> None:
+        """Every area on the floor, none overlapping another."""
+        plan = self.floor
+        if self.fitting_rooms and plan.fitting_rooms is None:
+            raise ValueError("floor.fitting_rooms: the format has fitting rooms, give their area")
+        areas = {f"zones[{i}] ({z.name})": z.area for i, z in enumerate(self.zones)}
+        areas |= {"floor.door": plan.door, "floor.checkout": plan.checkout}
+        if plan.fitting_rooms is not None:
+            areas["floor.fitting_rooms"] = plan.fitting_rooms
+        problems = [
+            f"{name}: lies outside the {plan.width_m} x {plan.depth_m} m floor"
+            for name, area in areas.items()
+            if not area.within(plan.width_m, plan.depth_m)
+        ]
+        names = list(areas)
+        problems += [
+            f"{a}: overlaps {b}"
+            for i, a in enumerate(names)
+            for b in names[i + 1 :]
+            if areas[a].overlaps(areas[b])
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
 
 
 @dataclass(config=STRICT)

@@ -26,6 +26,7 @@ from sim.metrics.queueing import erlang_c_mean_wait
 from sim.metrics.results import write_json, write_parquet
 from sim.model import TwinModel
 from sim.validation import MmcModel
+from sim.wiring import Modules
 
 PACKAGES = (
     "storetwin",
@@ -75,14 +76,19 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
-def build_model(config: RunConfig) -> TwinModel | MmcModel:
-    """The model a config asks for: the twin, or the M/M/c validation model."""
-    return MmcModel(config) if config.mode == "validate_mmc" else TwinModel(config)
+def build_model(config: RunConfig, modules: Modules | None = None) -> TwinModel | MmcModel:
+    """The model a config asks for: the twin (on `modules`, if given), or the M/M/c
+    validation model."""
+    return MmcModel(config) if config.mode == "validate_mmc" else TwinModel(config, modules)
 
 
-def simulate(config: RunConfig, progress: SimulationProgress | None = None) -> TwinModel | MmcModel:
+def simulate(
+    config: RunConfig,
+    progress: SimulationProgress | None = None,
+    modules: Modules | None = None,
+) -> TwinModel | MmcModel:
     """Build and run the model the config asks for; it keeps the log and monitors."""
-    model = build_model(config)
+    model = build_model(config, modules)
     with fewer_gc_passes():
         while model.env.now < model.horizon_min:
             model.step()
@@ -108,10 +114,12 @@ def run(
     folder: Path,
     progress: SimulationProgress | None = None,
     overrides: list[str] | None = None,
+    modules: Modules | None = None,
 ) -> RunOutcome:
-    """Simulate `config` and write its results folder; `run.json` is written last."""
+    """Simulate `config` (on `modules`, if given) and write its results folder; `run.json`
+    is written last."""
     started = time.perf_counter()
-    model = simulate(config, progress)
+    model = simulate(config, progress, modules)
     wall_s = time.perf_counter() - started
 
     with fewer_gc_passes():

@@ -10,7 +10,7 @@ the run's KPIs so far with the same formulas. At the end of a run the two folds 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ class RunningKpis:
         log: EventLog,
         calendar: Calendar,
         stores: Sequence[str],
-        monitors: Callable[[], dict[str, QueueMonitor]],
+        monitors: dict[str, QueueMonitor],
     ) -> None:
         self.log, self.calendar = log, calendar
         self.stores = frozenset(stores)
@@ -121,7 +121,7 @@ class RunningKpis:
 
     def summary(self, now: float) -> dict[str, float]:
         """The run's KPIs from its start to minute `now` (fold first with `update`)."""
-        monitors = self._monitors()
+        monitors = self._monitors
         area = sum(m.area(0.0, now) for m in monitors.values())
         open_min = float(self.calendar.open_minutes_until(np.array([now]))[0]) * len(monitors)
         totals = pd.DataFrame([self.totals()])

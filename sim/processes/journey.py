@@ -38,11 +38,11 @@ def store_visit(floor: Floor, shopper: Shopper, errand: Errand | None = None) ->
         yield from errand(floor, shopper)
         shopper.phase = Phase.BROWSING
     greeted = floor.recognised(shopper)
-    walk = []
-    for z, zone in enumerate(fmt.zones):
-        dwell = shopper.exponential(Draw.ZONE + 2 * z + 1, zone.dwell_mean_min)
-        if shopper.chance(Draw.ZONE + 2 * z, zone.visit_prob):
-            walk.append((zone.name, dwell))
+    walk = [
+        (zone.name, shopper.exponential(Draw.ZONE + 2 * z + 1, zone.dwell_mean_min))
+        for z, zone in enumerate(fmt.zones)
+        if shopper.chance(Draw.ZONE + 2 * z, zone.visit_prob)
+    ]
     # Nothing happens between zones, so one timeout covers the whole walk through them.
     browsing = shopper.plan_walk(env.now, walk)
     if browsing > 0:

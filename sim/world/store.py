@@ -277,10 +277,8 @@ class DetailedStore:
     ) -> None:
         self._visits += 1
         now = self.env.now
-        people = self.population
         shopper = Shopper(self.agents, self.id, self._visits, customer, party_size, draws,
-                          int(people.spending_power_cents[customer] * self._spend_scale),
-                          float(people.price_sensitivity[customer]))  # fmt: skip
+                          self.population, self._spend_scale)  # fmt: skip
         self.log.append(VisitStarted(now, self.id, shopper.visit, customer, party_size, reason))
         self.door.passage(party_size, entering=True)
         self.env.process(store_visit(self, shopper, errand))

@@ -125,3 +125,23 @@ def test_bad_scenarios_name_their_problems(scenario_dir):
 def test_every_library_scenario_plans_valid_configs(name):
     jobs = plan(CompareSpec(scenarios.load(name)), range(1))
     assert {j.labels["variant"] for j in jobs} == {"baseline", *scenarios.load(name).treatments}
+
+
+# Every library scenario's comparison, run once on a tiny world: two replications of two days
+# at a fraction of the traffic. A guard for the wiring, not a reading of the scenario.
+TINY_WORLD = ("days=2", "population.size=1500", "store.daily_visitors=40")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", scenarios.available())
+def test_every_library_scenario_compares_on_a_tiny_world(name, tmp_path):
+    scenario = scenarios.load(name)
+    spec = CompareSpec(scenario, overrides=TINY_WORLD, replications=2)
+    result = compare(spec, tmp_path / "study", SerialBackend())
+    assert result.failures == [] and result.ran == 2 * len(scenario.variants)
+    assert set(result.runs["variant"]) == {"baseline", *scenario.treatments}
+    table = result.effects
+    deciding = table[table["deciding"]]
+    assert set(deciding["kpi"]) == set(scenario.kpis)
+    assert set(table["treatment"]) == set(scenario.treatments)
+    assert deciding[["baseline_mean", "treatment_mean"]].notna().all().all()
