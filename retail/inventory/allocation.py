@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from retail import checks
 from retail.errors import InvalidInput
 from retail.inventory.geo import Sites, great_circle_km
-from retail.inventory.reservations import quantity_of
 from retail.inventory.sourcing import SourcingRules, Strategy, choose
 from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.types import LocationKind, SalesChannel
@@ -113,22 +113,55 @@ class Decision(NamedTuple):
 
 
 def checked(order: Order) -> Order:
-    """The order, or an InvalidInput naming the offending field."""
-    if not order.lines:
-        raise InvalidInput(f"order {order.key!r}.lines", "an order needs at least one line")
+    """The order, or an InvalidInput naming the offending field: a key, lines of distinct
+    SKUs in whole units at whole-cent prices, an amount within MAX_CENTS, a place on earth."""
+    if not isinstance(order, Order):
+        raise InvalidInput("order", f"must be an Order, got {type(order).__name__}")
+    where = f"order {checks.key(order.key, 'order.key')!r}"
+    if not isinstance(order.lines, tuple | list) or not order.lines:
+        raise InvalidInput(f"{where}.lines", "an order needs at least one line")
     seen: set[str] = set()
+    amount = 0
     for i, line in enumerate(order.lines):
-        quantity_of(line.quantity, f"order {order.key!r}.lines[{i}].quantity")
-        if line.sku in seen:
-            raise InvalidInput(
-                f"order {order.key!r}.lines[{i}].sku", f"{line.sku!r} repeated: merge the lines"
-            )
-        seen.add(line.sku)
-        if line.unit_price_cents < 0:
-            raise InvalidInput(f"order {order.key!r}.lines[{i}].unit_price_cents", "must be >= 0")
-    if not -90 <= order.lat <= 90 or not -180 <= order.lon <= 180:
-        raise InvalidInput(f"order {order.key!r}.lat/lon", f"{order.lat}, {order.lon}")
+        if not isinstance(line, OrderLine):
+            raise InvalidInput(f"{where}.lines[{i}]", f"must be an OrderLine, got {line!r}")
+        sku = checks.key(line.sku, f"{where}.lines[{i}].sku")
+        quantity = checks.quantity(line.quantity, f"{where}.lines[{i}].quantity")
+        price = checks.cents(line.unit_price_cents, f"{where}.lines[{i}].unit_price_cents")
+        if sku in seen:
+            raise InvalidInput(f"{where}.lines[{i}].sku", f"{sku!r} repeated: merge the lines")
+        seen.add(sku)
+        amount += quantity * price
+    checks.cents(amount, f"{where}.amount_cents")
+    checks.lat_lon(order.lat, order.lon, f"{where}.lat/lon")
+    checks.optional_key(order.pickup_store, f"{where}.pickup_store")
     return order
+
+
+def kept(allocation: Allocation, decision: Decision) -> tuple:
+    """The allocation as plain tuples of numbers and strings, and numeric arrays: a center
+    keeps every allocation for replays, and such records cost the garbage collector nothing
+    (it untracks them), where objects would be walked at every full collection."""
+    order = allocation.order
+    lines = tuple((line.sku, line.quantity, line.unit_price_cents) for line in order.lines)
+    c = allocation.candidates
+    arrays = (decision.columns, c.distance_km, c.units_available, c.units_needed,
+              c.order_cost_cents, c.shown)  # fmt: skip
+    shipments = tuple((s.location, s.lines, s.reservation, s.distance_km)
+                      for s in allocation.shipments)  # fmt: skip
+    return ((order.key, lines, order.lat, order.lon, order.pickup_store), allocation.strategy,
+            shipments, allocation.backordered, arrays, allocation.skipped,
+            allocation.reason)  # fmt: skip
+
+
+def recalled(record: tuple, names: np.ndarray) -> Allocation:
+    """The allocation `kept` made `record` of; `names`: location ids by pool column."""
+    (key, lines, lat, lon, pickup), strategy, shipments, backordered, arrays, skipped, why = record
+    order = Order(key, tuple(OrderLine(*line) for line in lines), lat, lon, pickup)
+    columns, distance, units, needed, cost, shown = arrays
+    candidates = Candidates(names[columns], distance, units, needed, cost, shown)
+    return Allocation(order, strategy, tuple(Shipment(*s) for s in shipments), backordered,
+                      candidates, skipped, why)  # fmt: skip
 
 
 class Allocator:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retail import checks
 from retail.errors import InvalidInput
 from retail.inventory.allocation import (
     Allocation,
@@ -45,14 +46,15 @@ class OrderBatch:
     def from_orders(cls, orders: Sequence[Order]) -> OrderBatch:
         lines = [(i, line) for i, order in enumerate(orders) for line in order.lines]
         pickups = [order.pickup_store for order in orders]
+        # Columns as given (no casts: `validate` refuses a 1.9 or "100" rather than reading 1).
         return cls(
             [order.key for order in orders],
-            np.array([order.lat for order in orders], float),
-            np.array([order.lon for order in orders], float),
+            np.asarray([order.lat for order in orders]),
+            np.asarray([order.lon for order in orders]),
             np.array([i for i, _ in lines], np.int64),
             [line.sku for _, line in lines],
-            np.array([line.quantity for _, line in lines], np.int64),
-            np.array([line.unit_price_cents for _, line in lines], np.int64),
+            [line.quantity for _, line in lines],
+            [line.unit_price_cents for _, line in lines],
             pickups if any(p is not None for p in pickups) else None,
         )
 
@@ -69,32 +71,56 @@ class OrderBatch:
         pickup = None if self.pickup_store is None else self.pickup_store[i]
         return Order(self.keys[i], lines, float(self.lat[i]), float(self.lon[i]), pickup)
 
-    def validate(self) -> None:
-        """InvalidInput naming the first bad order line; nothing else is checked later."""
+    def validate(self) -> OrderBatch:
+        """The batch with its columns checked as `allocation.checked` checks one order (keys,
+        whole units, whole-cent prices, each order's amount within MAX_CENTS, places on
+        earth) and held as int64 and float arrays; InvalidInput names the first bad order."""
         n = len(self.keys)
+        keys = [checks.key(key, f"orders[{i}].key") for i, key in enumerate(self.keys)]
         if not (len(self.lat) == len(self.lon) == n):
             raise InvalidInput("orders.lat/lon", "one coordinate pair per order")
         sizes = {len(self.line_order), len(self.skus), len(self.quantity),
                  len(self.unit_price_cents)}  # fmt: skip
         if len(sizes) != 1:
             raise InvalidInput("orders.lines", "line columns differ in length")
-        if len(self.line_order) and np.any(np.diff(self.line_order) < 0):
+        line_order = checks.integers(self.line_order, "orders.line_order", 0, max(n - 1, 0))
+        if len(line_order) and np.any(np.diff(line_order) < 0):
             raise InvalidInput("orders.line_order", "lines must be grouped by order, in order")
-        counts = np.bincount(self.line_order, minlength=n) if n else np.zeros(0, int)
+        counts = np.bincount(line_order, minlength=n) if n else np.zeros(0, int)
         if len(counts) > n or (counts == 0).any():
             i = int(np.flatnonzero(counts == 0)[0]) if (counts == 0).any() else n
             raise InvalidInput(f"orders[{i}].lines", "an order needs at least one line")
-        checks = (("quantity", self.quantity <= 0), ("unit_price_cents", self.unit_price_cents < 0))
-        for name, bad in checks:
-            if bad.any():
-                j = int(np.flatnonzero(bad)[0])
-                raise InvalidInput(f"orders[{self.line_order[j]}].lines.{name}", "out of range")
-        off_earth = (
-            (np.abs(self.lat) > 90) | (np.abs(self.lon) > 180) | np.isnan(self.lat + self.lon)
-        )
+
+        def line(name: str):
+            return lambda j: f"orders[{line_order[j]}].lines.{name}"
+
+        quantity = checks.quantities(self.quantity, "quantity", row=line("quantity"))
+        price = checks.cents_array(self.unit_price_cents, "price", line("unit_price_cents"))
+        line_cents = quantity * price  # each at most MAX_QUANTITY * MAX_CENTS: exact in int64
+        over = line_cents > checks.MAX_CENTS
+        if not over.any() and n:
+            over = np.add.reduceat(line_cents, np.searchsorted(line_order, np.arange(n)))
+            over = np.repeat(over > checks.MAX_CENTS, counts)
+        if over.any():
+            j = int(np.argmax(over))
+            raise InvalidInput(f"orders[{line_order[j]}].amount_cents",
+                               f"must be whole cents in [0, {checks.MAX_CENTS}]")  # fmt: skip
+        lat, lon = np.asarray(self.lat), np.asarray(self.lon)
+        if lat.dtype.kind not in "fiu" or lon.dtype.kind not in "fiu":  # text, None, bools
+            for i in range(n):
+                checks.lat_lon(self.lat[i], self.lon[i], f"orders[{i}].lat/lon")
+        lat, lon = lat.astype(float), lon.astype(float)
+        off_earth = (np.abs(lat) > 90) | (np.abs(lon) > 180) | np.isnan(lat + lon)
         if off_earth.any():
             i = int(np.flatnonzero(off_earth)[0])
-            raise InvalidInput(f"orders[{i}].lat/lon", f"{self.lat[i]}, {self.lon[i]}")
+            raise InvalidInput(f"orders[{i}].lat/lon", f"{lat[i]}, {lon[i]}")
+        pickups = self.pickup_store
+        if pickups is not None:
+            if len(pickups) != n:
+                raise InvalidInput("orders.pickup_store", "one entry (or None) per order")
+            for i, store in enumerate(pickups):
+                checks.optional_key(store, f"orders[{i}].pickup_store")
+        return OrderBatch(keys, lat, lon, line_order, list(self.skus), quantity, price, pickups)
 
 
 class AllocationBatch(Sequence[Allocation]):

@@ -1,34 +1,38 @@
 """The inventory center: one stock pool across stores and warehouses, reservations, and
-source selection for online orders. Thread-safe: every call holds one lock, so concurrent
-callers can never sell a unit twice."""
+source selection for online orders.
+
+Promises: bad input (a fractional or text quantity, an empty key, an unknown channel, more than
+a cell may hold) is an `InvalidInput` naming the field, and a refused call changes nothing but
+the expiry of holds whose time ran out by `at` (the clock's doing, which any call at `at` may
+do); a batch call checks what its single form checks. Quantities are whole units within
+`retail.checks.MAX_QUANTITY` per line and `MAX_STOCK` per cell. Thread-safe: every public call
+holds the center's one re-entrant lock, so concurrent callers can never sell a unit twice.
+Reservations are idempotent by key, allocations by order key."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from retail import checks
+from retail.checks import MAX_STOCK
+from retail.clock import checked_time
 from retail.errors import Conflict, InvalidInput
 from retail.inventory.allocation import (
     Allocation,
     Allocator,
-    Candidates,
     Order,
-    OrderLine,
     Shipment,
     checked,
+    kept,
+    recalled,
 )
 from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
-from retail.inventory.reservations import (
-    COMMITTED,
-    RELEASED,
-    ReservationBook,
-    batch_keys,
-    quantity_of,
-)
+from retail.inventory.reservations import COMMITTED, RELEASED, ReservationBook, checked_ttl
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.transfers import TransferProposal, TransferRules, propose_transfers
@@ -52,9 +56,9 @@ class InventoryCenter:
         self.rules = sourcing or SourcingRules()
         self.reservation_ttl = reservation_ttl
         self._allocator = Allocator(self.pool, self.rules)
-        # order key -> the AllocationBatch that holds it, or a kept allocation (see `_keep`)
+        # order key -> the AllocationBatch that holds it, or a `kept` allocation
         self._allocations: dict[str, tuple | AllocationBatch] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # held by every public call
         self.share_changes: list[tuple[dt.datetime, str, SalesChannel, int, int]] = []
 
     @property
@@ -64,10 +68,7 @@ class InventoryCenter:
     # --- stock movements -------------------------------------------------------------------
     def receive(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """Goods arrive from a supplier (or a purchase order) at `location`."""
-        quantity = quantity_of(quantity, "quantity")
-        with self._lock:
-            column = self.pool.location_column(location)
-            self.pool.receive(self.pool.sku_row(sku, create=True), column, quantity)
+        self._receive([sku], [location], [quantity], at, lambda i: "quantity")
 
     def receive_many(
         self,
@@ -76,44 +77,66 @@ class InventoryCenter:
         quantities: Iterable[int],
         at: dt.datetime,
     ) -> None:
-        """Many receipts at once (opening stock, a DC's inbound day)."""
-        quantities = np.asarray(list(quantities), np.int64)
-        if len(skus) != len(locations) or len(skus) != len(quantities):
-            raise InvalidInput("receive_many", "skus, locations and quantities differ in length")
-        if (quantities <= 0).any():
-            bad = int(np.flatnonzero(quantities <= 0)[0])
-            raise InvalidInput(f"quantities[{bad}]", f"must be positive, got {quantities[bad]}")
+        """Many receipts at once (opening stock, a DC's inbound day), all or none; a new SKU
+        is known from its first receipt."""
+        self._receive(skus, locations, quantities, at, lambda i: f"quantities[{i}]")
+
+    def _receive(self, skus, locations, quantities, at, field: Callable[[int], str]) -> None:
+        """Receipts, checked as a whole first: `field(i)` names the quantity of line i."""
+        quantities = checks.quantities(quantities, "quantities", row=field)
+        checks.same_length("receive_many", skus=skus, locations=locations, quantities=quantities)
+        skus = [checks.key(sku, f"skus[{i}]") for i, sku in enumerate(skus)]
+        checked_time(at)
         with self._lock:
-            columns = np.array([self.pool.location_column(loc) for loc in locations], np.int64)
-            rows = np.array([self.pool.sku_row(s, create=True) for s in skus], np.int64)
-            for name in ("received", "on_hand"):
-                np.add.at(self.pool.q[name], (rows, columns), quantities)
+            self.pool.receive_many(skus, self.pool.columns_of(locations), quantities, field)
 
     def sell(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """Sold over the counter: unreserved stock within the store channel's share."""
         self.sell_many([(sku, quantity)], location, at)
 
-    def return_sale(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
-        """A customer brings units back to `location`; they can be sold again."""
-        quantity = quantity_of(quantity, "quantity")
+    def return_sale(
+        self, sku: str, location: str, quantity: int, at: dt.datetime, sold_at: str | None = None
+    ) -> None:
+        """A customer brings units back to `location` (see `return_many`)."""
+        self.return_many([(sku, quantity)], location, at, None if sold_at is None else [sold_at])
+
+    def return_many(
+        self,
+        lines: Sequence[tuple[str, int]],
+        location: str,
+        at: dt.datetime,
+        sold_at: Sequence[str] | None = None,
+    ) -> None:
+        """Customers bring (sku, quantity) lines back to `location`, every line or none; the
+        units can be sold again there. Line i was sold at `sold_at[i]` (default: `location`):
+        that location's sold goes down by the units and `location`'s on hand up, so a return
+        at another store than the sale keeps every location's sold non-negative and, per SKU,
+        received = sold + on hand + in transit + shrink. A location never takes back more of
+        a SKU than it sold."""
+        checked_time(at)
         with self._lock:
-            row, column = self.pool.sku_row(sku), self.pool.location_column(location)
-            sold = int(self.pool.q["sold"][row].sum())
-            if quantity > sold:
-                raise InvalidInput("quantity", f"{quantity} returned of sku {sku!r}, {sold} sold")
-            self.pool.q["sold"][row, column] -= quantity
-            self.pool.q["on_hand"][row, column] += quantity
+            pool = self.pool
+            column = pool.location_column(location)
+            cells = self._line_cells(lines)
+            if sold_at is None:
+                sellers = [column] * len(cells)
+            else:
+                checks.same_length("return_many", lines=cells, sold_at=sold_at)
+                sellers = [pool.location_column(x) for x in sold_at]
+            pool.take_back(cells, sellers, column)
 
     def record_shrink(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """A count found units missing (theft, damage). Reserved units cannot shrink: release
         their reservation first."""
-        quantity = quantity_of(quantity, "quantity")
+        quantity = checks.quantity(quantity, "quantity")
+        checked_time(at)
         with self._lock:
             row, column = self.pool.sku_row(sku), self.pool.location_column(location)
             self.pool.take(row, column, quantity, SalesChannel.TRANSFER, "shrink")
 
     def sell_many(self, lines: Sequence[tuple[str, int]], location: str, at: dt.datetime) -> None:
         """One basket over the counter: every (sku, quantity) line or none."""
+        checked_time(at)
         with self._lock:
             cells = self._cells(lines, location)
             for row, quantity in cells:
@@ -134,6 +157,7 @@ class InventoryCenter:
     ) -> None:
         """A transfer's two legs at once, for every line or none: the units leave `source`'s
         shelf and are in transit to `destination` until they `arrive`."""
+        checked_time(at)
         with self._lock:
             pool = self.pool
             cells = self._cells(lines, source)
@@ -142,6 +166,8 @@ class InventoryCenter:
                 raise InvalidInput("destination", f"{destination!r} is also the source")
             for row, quantity in cells:
                 pool.check(row, source_column, quantity, SalesChannel.TRANSFER)
+            rows, units = [row for row, _ in cells], np.array([q for _, q in cells])
+            pool.check_room(rows, [target] * len(rows), units, lambda i: f"lines[{i}].quantity")
             for row, quantity in cells:
                 pool.dispatch(row, source_column, target, quantity)
 
@@ -150,6 +176,7 @@ class InventoryCenter:
 
     def arrive_many(self, lines: Sequence[tuple[str, int]], location: str, at: dt.datetime) -> None:
         """In-transit units reach `location`'s shelf, every line or none."""
+        checked_time(at)
         with self._lock:
             pool = self.pool
             cells = self._cells(lines, location)
@@ -166,13 +193,22 @@ class InventoryCenter:
     def _cells(self, lines: Sequence[tuple[str, int]], location: str) -> list[tuple[int, int]]:
         """(row, total quantity) per SKU of `lines`, validated; repeated SKUs are summed."""
         self.pool.location_column(location)
+        totals: dict[int, int] = {}
+        for row, quantity in self._line_cells(lines):
+            totals[row] = totals.get(row, 0) + quantity
+        return list(totals.items())
+
+    def _line_cells(self, lines: Sequence[tuple[str, int]]) -> list[tuple[int, int]]:
+        """(row, quantity) of each (sku, quantity) line, validated; at least one line."""
         if not lines:
             raise InvalidInput("lines", "at least one (sku, quantity) line is needed")
-        totals: dict[int, int] = {}
-        for i, (sku, quantity) in enumerate(lines):
-            row = self.pool.sku_row(sku)
-            totals[row] = totals.get(row, 0) + quantity_of(quantity, f"lines[{i}].quantity")
-        return list(totals.items())
+        cells = []
+        for i, line in enumerate(lines):
+            if not isinstance(line, tuple | list) or len(line) != 2:
+                raise InvalidInput(f"lines[{i}]", f"an (sku, quantity) pair, got {line!r}")
+            row = self.pool.sku_row(line[0])
+            cells.append((row, checks.quantity(line[1], f"lines[{i}].quantity")))
+        return cells
 
     # --- reservations ----------------------------------------------------------------------
     def reserve(
@@ -186,9 +222,10 @@ class InventoryCenter:
         """Hold (sku, location, quantity) lines, all or none; the same key and lines again
         return the same reservation, the same key with other lines is a Conflict. `ttl`
         defaults to the center's reservation time to live."""
+        channel = checks.option(channel, SalesChannel, "channel")
         with self._lock:
             ttl = self.reservation_ttl if ttl is None else ttl
-            return self.book.reserve(key, lines, at, SalesChannel(channel), ttl)
+            return self.book.reserve(key, lines, at, channel, ttl)
 
     def commit(self, key: str, at: dt.datetime) -> Reservation:
         with self._lock:
@@ -217,21 +254,22 @@ class InventoryCenter:
         """Many reservations, exactly as if reserved one after another: line j belongs to
         keys[owners[j]] (default: one line per key). An `Outcome` per key; bad input (an
         unknown SKU or location, a quantity below 1, a repeated key) changes nothing."""
-        keys = batch_keys(keys)
-        quantity = np.asarray(list(quantities), np.int64)
-        owner = np.arange(len(keys)) if owners is None else np.asarray(list(owners), np.int64)
-        if not len(skus) == len(locations) == len(quantity) == len(owner):
-            raise InvalidInput(
-                "reserve_many", "skus, locations, quantities, owners differ in length"
-            )
-        if len(owner) and (np.any(np.diff(owner) < 0) or owner[0] < 0 or owner[-1] >= len(keys)):
+        keys = checks.distinct_keys(keys, "keys")
+        quantity = checks.quantities(quantities, "quantities")
+        owner = (
+            np.arange(len(keys))
+            if owners is None
+            else checks.integers(owners, "owners", 0, len(keys) - 1, "an index into keys")
+        )
+        checks.same_length("reserve_many", skus=skus, locations=locations, quantities=quantity,
+                           owners=owner)  # fmt: skip
+        if np.any(np.diff(owner) < 0):
             raise InvalidInput("owners", "must be sorted indices into keys")
         if len(np.unique(owner)) < len(keys):
             missing = np.setdiff1d(np.arange(len(keys)), owner)[0]
             raise InvalidInput(f"keys[{missing}]", "a reservation needs at least one line")
-        if (quantity <= 0).any():
-            bad = int(np.flatnonzero(quantity <= 0)[0])
-            raise InvalidInput(f"quantities[{bad}]", f"must be positive, got {quantity[bad]}")
+        channel, ttl = checks.option(channel, SalesChannel, "channel"), checked_ttl(ttl)
+        checked_time(at)
         with self._lock:
             ttl = self.reservation_ttl if ttl is None else ttl
             rows = self.pool.rows_of(skus)
@@ -239,18 +277,21 @@ class InventoryCenter:
             cells = owner * (len(self.pool.skus) * len(self.locations)) + rows * len(self.locations)
             if len(np.unique(cells + columns)) < len(cells):
                 raise InvalidInput("lines", "a (sku, location) appears twice in one reservation")
-            return self.book.reserve_many(keys, owner, rows, columns, quantity, at,
-                                          SalesChannel(channel), ttl)  # fmt: skip
+            return self.book.reserve_many(keys, owner, rows, columns, quantity, at, channel, ttl)
 
     def commit_many(self, keys: Sequence[str], at: dt.datetime) -> np.ndarray:
         """Commit many reservations; an `Outcome` per key (nothing is raised per key)."""
+        keys = checks.distinct_keys(keys, "keys")
+        checked_time(at)
         with self._lock:
-            return self.book.settle_many(batch_keys(keys), at, COMMITTED)
+            return self.book.settle_many(keys, at, COMMITTED)
 
     def release_many(self, keys: Sequence[str], at: dt.datetime) -> np.ndarray:
         """Release many reservations; an `Outcome` per key (nothing is raised per key)."""
+        keys = checks.distinct_keys(keys, "keys")
+        checked_time(at)
         with self._lock:
-            return self.book.settle_many(batch_keys(keys), at, RELEASED)
+            return self.book.settle_many(keys, at, RELEASED)
 
     def reservation(self, key: str) -> Reservation:
         with self._lock:
@@ -282,7 +323,8 @@ class InventoryCenter:
         another, decided on arrays. Bad input (a malformed order, an unknown SKU) is refused
         before anything changes; a Conflict stops the batch after the orders before it."""
         batch = orders if isinstance(orders, OrderBatch) else OrderBatch.from_orders(orders)
-        batch.validate()
+        batch = batch.validate()
+        checked_time(at)
         with self._lock:
             pool = self.pool
             rows = pool.rows_of(batch.skus)
@@ -353,7 +395,7 @@ class InventoryCenter:
         if isinstance(previous, AllocationBatch):  # explained on demand
             previous = previous.find(order.key)
         elif previous is not None:
-            previous = self._recall(previous)
+            previous = recalled(previous, self._allocator.names)
         if previous is not None:
             if previous.order == order:
                 return previous
@@ -362,7 +404,7 @@ class InventoryCenter:
         self.book.expire(at)
         decision = self._allocator.decide(order)
         allocation = self._explained(order, decision, at, ttl, hold=True)
-        self._allocations[order.key] = self._keep(allocation, decision)
+        self._allocations[order.key] = kept(allocation, decision)
         return allocation
 
     def _explained(
@@ -371,15 +413,19 @@ class InventoryCenter:
         """The decision as parcels and backorders; with `hold`, each parcel's units reserved."""
         shipped = [0] * len(order.lines)
         shipments = []
-        for i in np.flatnonzero(decision.take.any(axis=1)).tolist():
+        parcels = np.flatnonzero(decision.take.any(axis=1)).tolist()
+        names = [self.pool.locations[int(decision.columns[i])].id for i in parcels]
+        if hold:  # every parcel's key is free, or no parcel is held
+            for location in names:
+                key = f"{order.key}@{location}"
+                if key in self.book.index:
+                    raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
+        for i, location in zip(parcels, names, strict=True):
             take = decision.take[i].tolist()
             column = int(decision.columns[i])
-            location = self.pool.locations[column].id
             lines = tuple((line.sku, q) for line, q in zip(order.lines, take, strict=True) if q)
             key = f"{order.key}@{location}"
             if hold:
-                if key in self.book.index:
-                    raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
                 if all(take):  # the common case: this parcel ships every line
                     rows, quantity = decision.rows, decision.take[i]
                 else:
@@ -404,45 +450,6 @@ class InventoryCenter:
             decision.reason,
         )
 
-    @staticmethod
-    def _keep(allocation: Allocation, decision) -> tuple:
-        """The allocation as plain tuples of numbers and strings, and numeric arrays: a center
-        keeps every allocation for replays, and such records cost the garbage collector
-        nothing (it untracks them), where objects would be walked at every full collection."""
-        order = allocation.order
-        lines = tuple((line.sku, line.quantity, line.unit_price_cents) for line in order.lines)
-        c = allocation.candidates
-        return (
-            (order.key, lines, order.lat, order.lon, order.pickup_store),
-            allocation.strategy,
-            tuple(
-                (s.location, s.lines, s.reservation, s.distance_km) for s in allocation.shipments
-            ),
-            allocation.backordered,
-            (
-                decision.columns,
-                c.distance_km,
-                c.units_available,
-                c.units_needed,
-                c.order_cost_cents,
-                c.shown,
-            ),
-            allocation.skipped,
-            allocation.reason,
-        )
-
-    def _recall(self, kept: tuple) -> Allocation:
-        (key, lines, lat, lon, pickup), strategy, shipments, backordered, arrays, skipped, why = (
-            kept
-        )
-        order = Order(key, tuple(OrderLine(*line) for line in lines), lat, lon, pickup)
-        columns, distance, units, needed, cost, shown = arrays
-        candidates = Candidates(
-            self._allocator.names[columns], distance, units, needed, cost, shown
-        )
-        return Allocation(order, strategy, tuple(Shipment(*s) for s in shipments), backordered,
-                          candidates, skipped, why)  # fmt: skip
-
     # --- transfers --------------------------------------------------------------------------
     def propose_transfers(
         self, daily_sales: pd.Series, rules: TransferRules | None = None
@@ -459,8 +466,9 @@ class InventoryCenter:
         """How much of its stock `location` opens to `channel` from `at` on (a franchise
         owner widening or narrowing what the shared pool may ship); returns the share before.
         Units already held stay held. Logged in `share_changes`."""
+        channel = checks.option(channel, SalesChannel, "channel")
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
-            raise InvalidInput(f"{location}.shares.{SalesChannel(channel).name}",
+            raise InvalidInput(f"{location}.shares.{channel.name}",
                                f"must be within [0, 1], got {share!r}")  # fmt: skip
         with self._lock:
             pool = self.pool
@@ -470,11 +478,12 @@ class InventoryCenter:
             if after != before:
                 pool.share_bp[channel, column] = after
                 self._allocator = Allocator(pool, self.rules)  # delivery sites may change
-                self.share_changes.append((at, location, SalesChannel(channel), before, after))
+                self.share_changes.append((at, location, channel, before, after))
             return before / BASIS
 
     def share(self, location: str, channel: SalesChannel) -> float:
         """The share of its stock `location` opens to `channel`."""
+        channel = checks.option(channel, SalesChannel, "channel")
         with self._lock:
             return int(self.pool.share_bp[channel, self.pool.location_column(location)]) / BASIS
 
@@ -490,6 +499,7 @@ class InventoryCenter:
 
     def available(self, sku: str, location: str, channel: SalesChannel = SalesChannel.STORE) -> int:
         """What `channel` may still sell of `sku` at `location`."""
+        channel = checks.option(channel, SalesChannel, "channel")
         with self._lock:
             pool = self.pool
             return pool.available(pool.sku_row(sku), pool.location_column(location), channel)
@@ -511,13 +521,22 @@ class InventoryCenter:
         return frame.loc[frame.any(axis=1), order]
 
     def conservation(self) -> pd.DataFrame:
-        """Per SKU: received, sold, on_hand, in_transit, shrink and whether
-        received == sold + on_hand + in_transit + shrink."""
+        """Per SKU: received, sold, on_hand, in_transit, shrink, reserved, `sound` (no cell of
+        any quantity is negative, none holds more than MAX_STOCK: what an int64 wrap-around or
+        a return booked at the wrong store would leave) and `balanced`: sound, and received ==
+        sold + on_hand + in_transit + shrink. The int64 totals are exact: a cell's counter reaching
+        2**63 would take nearly 10**12 receipts of MAX_QUANTITY."""
         with self._lock:
-            totals = self.pool.totals()
-            frame = pd.DataFrame(totals, index=pd.Index(list(self.pool.skus), name="sku"))
+            pool = self.pool
+            n = len(pool.skus)
+            frame = pd.DataFrame(pool.totals(), index=pd.Index(list(pool.skus), name="sku"))
+            negative = (pool.reserved[:, :n] < 0).any(axis=(0, 2))
+            for array in (*pool.q.values(), pool.reserved_total):
+                negative |= (array[:n] < 0).any(axis=1)
+            held = pool.q["on_hand"][:n] + pool.q["in_transit"][:n]
+            frame["sound"] = ~negative & ~(held > MAX_STOCK).any(axis=1)
         parts = frame["sold"] + frame["on_hand"] + frame["in_transit"] + frame["shrink"]
-        frame["balanced"] = frame["received"] == parts
+        frame["balanced"] = frame["sound"] & (frame["received"] == parts)
         return frame
 
     def reserved_from_log(self) -> dict[tuple[str, str, SalesChannel], int]:

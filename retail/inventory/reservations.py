@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from retail import checks
 from retail.clock import EPOCH, MICROSECOND, microseconds
 from retail.columns import Columns
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from retail.inventory.stock import StockPool
+from retail.inventory.stock import StockPool, running_total
 from retail.inventory.types import HoldState, Line, Reservation, SalesChannel
 
 
@@ -42,14 +43,11 @@ ACTIONS = ("reserve", "commit", "release", "expire")
 NEVER = np.iinfo(np.int64).max
 
 
-def quantity_of(value: object, field: str) -> int:
-    """A positive whole number of units, or a clear error naming `field`."""
-    if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise InvalidInput(field, f"must be a whole number of units, got {value!r}")
-    quantity = int(value)  # type: ignore[call-overload]
-    if quantity <= 0:
-        raise InvalidInput(field, f"must be positive, got {quantity}")
-    return quantity
+def checked_ttl(ttl: object) -> dt.timedelta | None:
+    """A reservation's time to live: a positive timedelta, or None (until settled)."""
+    if ttl is not None and (not isinstance(ttl, dt.timedelta) or ttl <= dt.timedelta(0)):
+        raise InvalidInput("ttl", f"a positive timedelta or None, got {ttl!r}")
+    return ttl
 
 
 class ReservationBook:
@@ -91,10 +89,16 @@ class ReservationBook:
     ) -> int:
         """`reserve` without the snapshot: the reservation's row."""
         pool = self.pool
+        key = checks.key(key, "key")
         cells = []
-        for i, (sku, location, q) in enumerate(lines):
-            quantity = quantity_of(q, f"lines[{i}].quantity")
+        for i, line in enumerate(lines):
+            if not isinstance(line, tuple | list) or len(line) != 3:
+                raise InvalidInput(f"lines[{i}]", f"a (sku, location, quantity) line, got {line!r}")
+            sku, location, q = line
+            quantity = checks.quantity(q, f"lines[{i}].quantity")
             cells.append((pool.sku_row(sku), pool.location_column(location), quantity))
+        checked_ttl(ttl)
+        now = microseconds(at)
         existing = self.index.get(key)
         if existing is not None:
             if self._cells(existing) == cells and self.holds["channel"][existing] == channel:
@@ -104,9 +108,6 @@ class ReservationBook:
             raise InvalidInput("lines", "a reservation needs at least one line")
         if len({(row, column) for row, column, _ in cells}) < len(cells):
             raise InvalidInput("lines", "a (sku, location) appears twice: merge the lines")
-        if ttl is not None and ttl <= dt.timedelta(0):
-            raise InvalidInput("ttl", f"must be positive, got {ttl}")
-        now = microseconds(at)
         if self._deadlines and self._deadlines[0][0] <= now:
             self.expire(at)
         for row, column, quantity in cells:
@@ -210,7 +211,7 @@ class ReservationBook:
                 break
             lines = _lines_of(bounds, todo)
             r, c, q, o = rows[lines], columns[lines], quantity[lines], owner[lines]
-            demand = _running_total(r * len(self.pool.locations) + c, q)
+            demand = running_total(r * len(self.pool.locations) + c, q)
             short = demand > self.pool.available_cells(r, c, channel)
             if not short.any():
                 self._open_many(keys, rows, columns, quantity, bounds, todo, channel, now, expires)
@@ -404,27 +405,3 @@ def _lines_of(bounds: np.ndarray, items: np.ndarray) -> np.ndarray:
     """Indices of the lines of batch items `items`, in item order."""
     start, count = bounds[items], bounds[items + 1] - bounds[items]
     return np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
-
-
-def _running_total(cell: np.ndarray, quantity: np.ndarray) -> np.ndarray:
-    """For each line, the quantity of its cell asked for by it and every earlier line."""
-    order = np.argsort(cell, kind="stable")
-    sorted_cell, total = cell[order], np.cumsum(quantity[order])
-    group_start = np.flatnonzero(np.r_[True, sorted_cell[1:] != sorted_cell[:-1]])
-    before_group = np.repeat(total[group_start] - quantity[order][group_start],
-                             np.diff(np.r_[group_start, len(cell)]))  # fmt: skip
-    running = np.empty_like(total)
-    running[order] = total - before_group
-    return running
-
-
-def batch_keys(keys: Sequence[str]) -> list[str]:
-    """Keys of a batch call, refused when one repeats (the caller merges them first)."""
-    keys = list(keys)
-    if len(set(keys)) < len(keys):
-        seen: set[str] = set()
-        for i, key in enumerate(keys):
-            if key in seen:
-                raise InvalidInput(f"keys[{i}]", f"{key!r} appears twice in one batch")
-            seen.add(key)
-    return keys

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from retail import checks
 from retail.errors import InvalidInput
 
 
@@ -43,11 +44,11 @@ class SourcingRules:
             raise InvalidInput(
                 "sourcing.strategy", f"one of {[s.value for s in Strategy]}, got {self.strategy!r}"
             ) from None
-        for name in ("parcel_cents", "parcel_cents_per_km", "store_share_bp"):
-            if getattr(self, name) < 0:
-                raise InvalidInput(f"sourcing.{name}", f"must be >= 0, got {getattr(self, name)}")
-        if self.store_share_bp > 10_000:
-            raise InvalidInput("sourcing.store_share_bp", "must be <= 10000 (100 %)")
+        checks.cents(self.parcel_cents, "sourcing.parcel_cents")
+        per_km = self.parcel_cents_per_km
+        if isinstance(per_km, bool) or not isinstance(per_km, int | float) or not 0 <= per_km < 1e6:
+            raise InvalidInput("sourcing.parcel_cents_per_km", f"cents per km >= 0, got {per_km!r}")
+        checks.integer(self.store_share_bp, "sourcing.store_share_bp", 0, 10_000, "basis points")
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ received = sold + on hand + in transit + shrink."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from retail.checks import MAX_STOCK
 from retail.errors import InvalidInput, NotFound, OutOfStock
 from retail.inventory.types import Location, SalesChannel
 
@@ -122,9 +123,37 @@ class StockPool:
         return np.maximum(0, np.minimum(free, shared))
 
     # --- movements (quantities already validated as positive ints) ------------------------
-    def receive(self, row: int, column: int, quantity: int) -> None:
-        self.q["received"][row, column] += quantity
-        self.q["on_hand"][row, column] += quantity
+    def receive_many(
+        self, skus: list[str], columns: np.ndarray, quantity: np.ndarray, field: Callable
+    ) -> None:
+        """Receipts of `skus` (new ones are added) at `columns`, all or none: refused,
+        naming `field(i)`, if a cell would hold more than MAX_STOCK."""
+        known = np.array([self.row.get(sku, -1) for sku in skus], np.int64)
+        codes = pd.factorize(pd.Index(skus, dtype=object))[0]
+        self.check_room(known, columns, quantity, field, skus=codes)
+        rows = np.array([self.sku_row(sku, create=True) for sku in skus], np.int64)
+        for name in ("received", "on_hand"):
+            np.add.at(self.q[name], (rows, columns), quantity)
+
+    def take_back(self, cells: list[tuple[int, int]], sellers: list[int], column: int) -> None:
+        """Returned (row, quantity) lines onto `column`'s shelf, each off the sold of its
+        seller's column, all or none: a location takes back no more than it sold."""
+        returned: dict[tuple[int, int], int] = {}
+        for i, ((row, quantity), seller) in enumerate(zip(cells, sellers, strict=True)):
+            returned[row, seller] = total = returned.get((row, seller), 0) + quantity
+            sold = int(self.q["sold"][row, seller])
+            if total > sold:
+                where = self.locations[seller].id
+                raise InvalidInput(
+                    f"lines[{i}].quantity",
+                    f"{total} of sku {self.skus[row]!r} returned, {sold} sold at {where!r}",
+                )
+        rows = [row for row, _ in cells]
+        self.check_room(rows, [column] * len(rows), np.array([q for _, q in cells]),
+                        lambda i: f"lines[{i}].quantity")  # fmt: skip
+        for (row, quantity), seller in zip(cells, sellers, strict=True):
+            self.q["sold"][row, seller] -= quantity
+            self.q["on_hand"][row, column] += quantity
 
     def take(self, row: int, column: int, quantity: int, channel: SalesChannel, to: str) -> None:
         """Unreserved stock leaves the shelf as `to` ("sold" or "shrink")."""
@@ -150,6 +179,33 @@ class StockPool:
         if quantity > available:
             raise OutOfStock(self.skus[row], self.locations[column].id, quantity, available)
 
+    def check_room(
+        self,
+        rows: Sequence[int] | np.ndarray,
+        columns: Sequence[int] | np.ndarray,
+        quantity: np.ndarray,
+        field: Callable[[int], str],
+        skus: np.ndarray | None = None,
+    ) -> None:
+        """`InvalidInput` naming `field(i)` for the first line i whose cell would hold more
+        than MAX_STOCK (on hand plus in transit) once it and the lines before it arrive. A row
+        of -1 is a SKU not in the pool yet (its cells are empty); `skus` then gives each line
+        a code of its SKU, so that its lines add up."""
+        rows, columns = np.asarray(rows, np.int64), np.asarray(columns, np.int64)
+        if not len(rows):
+            return
+        known = rows >= 0
+        row = np.where(known, rows, 0)
+        held = np.where(known, self.q["on_hand"][row, columns] + self.q["in_transit"][row, columns],
+                        0)  # fmt: skip
+        group = rows if skus is None else np.asarray(skus, np.int64)
+        after = held + running_total(group * len(self.locations) + columns, quantity)
+        over = after > MAX_STOCK
+        if over.any():
+            i = int(np.argmax(over))
+            raise InvalidInput(field(i), f"{self.locations[columns[i]].id!r} would hold "
+                               f"{after[i]} units of the SKU, above {MAX_STOCK}")  # fmt: skip
+
     def hold(self, row: int, column: int, quantity: int, channel: SalesChannel) -> None:
         """Reserve (negative: unreserve) without moving stock."""
         self.reserved[channel, row, column] += quantity
@@ -168,3 +224,15 @@ class StockPool:
         sums = {name: a[:n].sum(axis=1) for name, a in self.q.items()}
         sums["reserved"] = self.reserved_total[:n].sum(axis=1)
         return sums
+
+
+def running_total(cell: np.ndarray, quantity: np.ndarray) -> np.ndarray:
+    """For each line, the quantity of its cell asked for by it and every earlier line."""
+    order = np.argsort(cell, kind="stable")
+    sorted_cell, total = cell[order], np.cumsum(quantity[order])
+    group_start = np.flatnonzero(np.r_[True, sorted_cell[1:] != sorted_cell[:-1]])
+    before_group = np.repeat(total[group_start] - quantity[order][group_start],
+                             np.diff(np.r_[group_start, len(cell)]))  # fmt: skip
+    running = np.empty_like(total)
+    running[order] = total - before_group
+    return running

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retail import checks
 from retail.errors import InvalidInput, NotFound
 from retail.inventory.geo import great_circle_km
 from retail.inventory.stock import StockPool
@@ -36,9 +37,9 @@ class TransferRules:
             if getattr(self, name) < 0:
                 raise InvalidInput(f"transfers.{name}", f"must be >= 0, got {getattr(self, name)}")
         for name in ("fixed_cents", "cents_per_unit", "cents_per_km"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 0:
-                raise InvalidInput(f"transfers.{name}", f"whole cents >= 0, got {value!r}")
+            checks.cents(getattr(self, name), f"transfers.{name}")
+        if self.max_cents_per_unit is not None:
+            checks.cents(self.max_cents_per_unit, "transfers.max_cents_per_unit")
         if not self.short_days <= self.target_days <= self.long_days:
             raise InvalidInput("transfers.target_days", "must lie within [short_days, long_days]")
         if self.km_per_day <= 0:

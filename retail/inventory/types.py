@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from retail import checks
 from retail.errors import InvalidInput
 
 
@@ -55,17 +56,14 @@ class Location:
     shares: Mapping[SalesChannel, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        where = f"location {self.id!r}"
-        if not self.id:
-            raise InvalidInput("location.id", "must not be empty")
-        if not -90 <= self.lat <= 90 or not -180 <= self.lon <= 180:
-            raise InvalidInput(f"{where}.lat/lon", f"not a place on earth: {self.lat}, {self.lon}")
-        if self.handling_cents < 0:
-            raise InvalidInput(
-                f"{where}.handling_cents", f"must be >= 0, got {self.handling_cents}"
-            )
+        where = f"location {checks.key(self.id, 'location.id')!r}"
+        checks.option(self.kind, LocationKind, f"{where}.kind")
+        checks.lat_lon(self.lat, self.lon, f"{where}.lat/lon")
+        checks.integer(self.priority, f"{where}.priority", -(2**31), 2**31 - 1, "a rank")
+        checks.cents(self.handling_cents, f"{where}.handling_cents")
         for channel, share in self.shares.items():
-            if not 0.0 <= share <= 1.0:
+            checks.option(channel, SalesChannel, f"{where}.shares")
+            if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
                 raise InvalidInput(f"{where}.shares.{SalesChannel(channel).name}",
                                    f"must be within [0, 1], got {share}")  # fmt: skip
 

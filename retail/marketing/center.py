@@ -5,6 +5,12 @@ policy checked, budget applied, sends counted, contents chosen, coupons issued. 
 after (delivered, opened, clicked, orders) is reported back by whoever observes it; orders
 are credited to every running campaign that assigned the member, treated or held out, so that
 uplift compares like with like (intention to treat).
+
+Promises: member ids, channels, cents and times are checked (`InvalidInput` naming the field)
+before anything changes. Thread-safe: the center, its contact policy and its coupon book hold
+one re-entrant lock in every public call, so a launch's checks and sends are one step and a
+send through `center.policy` cannot slip between them. Idempotent: `create_campaign` and
+`launch` by campaign key, coupon redemption by (coupon, order key).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from retail.clock import seconds
+from retail import checks
+from retail.clock import checked_time, seconds
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.marketing import audience, personalisation
 from retail.marketing.coupons import CouponBook, Redemption
@@ -65,15 +72,19 @@ class MarketingCenter:
     def __init__(
         self, rules: ContactRules | None = None, store_tiers: Mapping[str, str] | None = None
     ) -> None:
-        self.policy = ContactPolicy(rules)
-        self.coupons = CouponBook()
+        self._lock = threading.RLock()  # shared by the policy and the coupon book
+        self.policy = ContactPolicy(rules, lock=self._lock)
+        self.coupons = CouponBook(lock=self._lock)
         self.campaigns: dict[str, Campaign] = {}
         self.store_tiers = dict(store_tiers or {})
-        self._lock = threading.RLock()
 
     # --- campaigns ----------------------------------------------------------------------
     def create_campaign(self, key: str, spec: CampaignSpec, at: dt.datetime) -> Campaign:
         """Idempotent under `key`: the same spec gives the same campaign, another is refused."""
+        key = checks.key(key, "key")
+        checked_time(at)
+        if not isinstance(spec, CampaignSpec):
+            raise InvalidInput("spec", f"must be a CampaignSpec, got {type(spec).__name__}")
         with self._lock:
             existing = self.campaigns.get(key)
             if existing is not None:
@@ -86,6 +97,7 @@ class MarketingCenter:
 
     def launch(self, key: str, snapshot: MemberSnapshot, at: dt.datetime) -> LaunchReport:
         """Target, check and send the whole campaign now. Launching again returns the report."""
+        checked_time(at)
         with self._lock:
             campaign = self._find(key)
             if campaign.report is not None:
@@ -188,12 +200,13 @@ class MarketingCenter:
         and a later stage implies the earlier ones. Returns how many were new."""
         if event not in EVENTS:
             raise InvalidInput("event", f"must be one of {EVENTS}, got {event!r}")
+        members, now = checks.member_ids(np.atleast_1d(members)), seconds(at)
         with self._lock:
             campaign = self._launched(key)
-            rows = self._positions(campaign, np.atleast_1d(np.asarray(members, np.int64)))
+            rows = self._positions(campaign, members)
             if not campaign.rows["sent"][rows].all():
                 raise InvalidInput("members", f"{event} for members campaign {key!r} never sent to")
-            now, fresh = seconds(at), 0
+            fresh = 0
             for stage in EVENTS[: EVENTS.index(event) + 1]:
                 column = campaign.rows[stage]
                 new = rows[column[rows] < 0]
@@ -204,12 +217,9 @@ class MarketingCenter:
     def record_orders(self, members: np.ndarray, amounts_cents: np.ndarray, at: dt.datetime) -> int:
         """Customer orders (one per entry) at `at`: each is credited to every launched
         campaign still crediting that assigned the member. Returns the credits made."""
-        members = np.atleast_1d(np.asarray(members, np.int64))
-        amounts = np.atleast_1d(np.asarray(amounts_cents))
-        if len(amounts) == len(members) == 0:
-            return 0
-        if amounts.dtype.kind not in "iu" or len(amounts) != len(members):
-            raise InvalidInput("amounts_cents", "integer cents, one per member")
+        members = checks.member_ids(np.atleast_1d(members))
+        amounts = checks.cents_array(np.atleast_1d(amounts_cents), "amounts_cents")
+        checks.same_length("record_orders", members=members, amounts_cents=amounts)
         now, credits = seconds(at), 0
         with self._lock:
             for campaign in self.campaigns.values():
@@ -243,6 +253,7 @@ class MarketingCenter:
     def erase(self, member: int) -> None:
         """Every trace of her goes: policy state, consent log, campaign rows; coupons stay in
         the accounts without her id."""
+        member = checks.member_id(member)
         with self._lock:
             self.policy.forget(member)
             self.coupons.forget(member)
@@ -277,10 +288,10 @@ class MarketingCenter:
             return funnel
 
     def funnels(self) -> pd.DataFrame:
-        launched = [k for k, c in self.campaigns.items() if c.report is not None]
-        return pd.DataFrame(
-            [self.funnel(k) for k in launched], index=pd.Index(launched, name="campaign")
-        )
+        with self._lock:
+            launched = [k for k, c in self.campaigns.items() if c.report is not None]
+            rows = [self.funnel(k) for k in launched]
+        return pd.DataFrame(rows, index=pd.Index(launched, name="campaign"))
 
     def uplift(self, key: str, confidence: float = 0.95) -> dict[str, Uplift]:
         """Treated over holdout, conversion and revenue per member, with their intervals."""

@@ -2,7 +2,10 @@
 
 A coupon's id is its row. Its cost to the chain is known at redemption (the discount given,
 the gift's cost, or the points' cost), in integer cents; until then the offer's
-`liability_cents` is what it could cost.
+`liability_cents` is what it could cost. Redemption is idempotent by (coupon, order key).
+Thread-safe: every public call holds the book's one re-entrant lock (a marketing center
+shares its own); a refused call changes nothing, except that a coupon found past its validity
+is marked expired (time passing, as `expire` would).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retail import checks
 from retail.clock import SECONDS_PER_DAY, seconds
 from retail.columns import Columns
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -49,15 +53,15 @@ COUPON_COLUMNS = {
 
 
 class CouponBook:
-    """Every coupon ever issued. Redemption is serialised, so also under threads a coupon is
-    redeemed at most once."""
+    """Every coupon ever issued. Every call is serialised (`lock`, its own unless a marketing
+    center shares one), so also under threads a coupon is redeemed at most once."""
 
-    def __init__(self) -> None:
+    def __init__(self, lock: threading.RLock | None = None) -> None:
         self.coupons = Columns(COUPON_COLUMNS)
         self.offers: list[Offer] = []
         self._offer_codes: dict[Offer, int] = {}
         self.redemptions: dict[int, Redemption] = {}
-        self._lock = threading.Lock()
+        self._lock = lock or threading.RLock()
 
     def issue(self, member: int, offer: Offer, at: dt.datetime, campaign: int = -1) -> int:
         return int(self.issue_many(np.array([member]), offer, at, campaign)[0])
@@ -66,9 +70,10 @@ class CouponBook:
         self, members: np.ndarray, offer: Offer, at: dt.datetime, campaign: int = -1
     ) -> np.ndarray:
         """One coupon per member, valid for `offer.valid_days` from `at`. Returns their ids."""
-        members = np.asarray(members, np.int64)
-        if len(members) and members.min() < 0:
-            raise InvalidInput("members", "member ids must not be negative")
+        members = checks.member_ids(members)
+        if not isinstance(offer, Offer):
+            raise InvalidInput("offer", f"must be an Offer, got {type(offer).__name__}")
+        campaign = checks.integer(campaign, "campaign", -1, 2**31 - 1, "a campaign code")
         now = seconds(at)
         with self._lock:
             rows = self.coupons.extend(
@@ -86,8 +91,10 @@ class CouponBook:
         """Redeem against an order. Asking again for the same order returns the same
         redemption; any other order is refused (`Conflict`), as are an expired coupon, another
         member's coupon and a basket below the threshold (nothing changes then)."""
-        if not isinstance(basket_cents, int | np.integer) or basket_cents < 0:
-            raise InvalidInput("basket_cents", f"must be whole cents >= 0, got {basket_cents!r}")
+        coupon = checks.integer(coupon, "coupon", -(2**63), 2**63 - 1, "a coupon id")
+        order_key = checks.key(order_key, "order_key")
+        basket_cents = checks.cents(basket_cents, "basket_cents")
+        member, now = checks.member_id(member), seconds(at)
         with self._lock:
             c = self.coupons
             if not 0 <= coupon < c.size:
@@ -99,7 +106,6 @@ class CouponBook:
                 if done.order_key == order_key:
                     return done
                 raise Conflict(f"coupon {coupon} was already redeemed for order {done.order_key!r}")
-            now = seconds(at)
             if c.state[coupon] == CouponState.EXPIRED or now >= c.expires_s[coupon]:
                 c.state[coupon] = CouponState.EXPIRED
                 raise IllegalTransition("coupon", coupon, "expired", "redeem")
@@ -117,29 +123,35 @@ class CouponBook:
 
     def expire(self, at: dt.datetime) -> int:
         """Coupons past their validity and still unused become expired; returns how many."""
-        c, now = self.coupons, seconds(at)
-        due = (c.state == CouponState.ISSUED) & (c.expires_s <= now)
-        c.state[due] = CouponState.EXPIRED
-        return int(due.sum())
+        now = seconds(at)
+        with self._lock:
+            c = self.coupons
+            due = (c.state == CouponState.ISSUED) & (c.expires_s <= now)
+            c.state[due] = CouponState.EXPIRED
+            return int(due.sum())
 
     def liability_cents(self, campaign: int | None = None) -> int:
         """What the still-usable coupons (of one campaign, or all) could cost at most."""
-        c = self.coupons
-        open_ = c.state == CouponState.ISSUED
-        if campaign is not None:
-            open_ &= c.campaign == campaign
-        per_offer = np.array([o.liability_cents for o in self.offers] or [0], np.int64)
-        return int(per_offer[c.offer[open_]].sum())
+        with self._lock:
+            c = self.coupons
+            open_ = c.state == CouponState.ISSUED
+            if campaign is not None:
+                open_ &= c.campaign == campaign
+            per_offer = np.array([o.liability_cents for o in self.offers] or [0], np.int64)
+            return int(per_offer[c.offer[open_]].sum())
 
     def frame(self) -> pd.DataFrame:
-        c = self.coupons
-        frame = pd.DataFrame(c.arrays())
-        frame["state"] = [CouponState(s).name.lower() for s in c.state]
+        with self._lock:
+            c = self.coupons
+            frame = pd.DataFrame(c.arrays())
+            frame["state"] = [CouponState(s).name.lower() for s in c.state]
         return frame.rename_axis("coupon")
 
     def forget(self, member: int) -> None:
         """Erasure: her coupons stay for the campaign's accounts, no longer tied to her."""
-        self.coupons.member[self.coupons.member == member] = -1
+        member = checks.member_id(member)
+        with self._lock:
+            self.coupons.member[self.coupons.member == member] = -1
 
     def _offer_code(self, offer: Offer) -> int:
         if offer not in self._offer_codes:

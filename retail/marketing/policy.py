@@ -7,14 +7,22 @@ exception, being alternatives to each other (any open window with room lets the 
 
 State is one row per member id (numpy columns): consent, the three service windows, and the
 send counts of the current calendar day and ISO week per channel and overall.
+
+Promises: a member id is an integer in [0, `retail.checks.MAX_MEMBERS`), a channel a
+`MessageChannel`; anything else is an `InvalidInput` naming it, and a refused call changes
+nothing. Thread-safe: every public call holds the policy's one re-entrant lock (a marketing
+center shares its own), so a check and the send it allows are one step: sixteen concurrent
+sends against a daily cap of one send one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import numpy as np
 
+from retail import checks
 from retail.clock import SECONDS_PER_DAY, seconds
 from retail.columns import Columns
 from retail.errors import InvalidInput
@@ -89,9 +97,13 @@ def _week(day):
 
 
 class ContactPolicy:
-    """Consent, service windows and frequency caps for every member. Not thread-safe."""
+    """Consent, service windows and frequency caps for every member. `lock`: the re-entrant
+    lock every call holds (its own unless a marketing center shares one)."""
 
-    def __init__(self, rules: ContactRules | None = None) -> None:
+    def __init__(
+        self, rules: ContactRules | None = None, lock: threading.RLock | None = None
+    ) -> None:
+        self._lock = lock or threading.RLock()
         self.rules = rules or ContactRules()
         w = self.rules.windows
         self._windows = [  # (opened-at column, sends-used column, length s, sends or None)
@@ -110,35 +122,44 @@ class ContactPolicy:
     # --- one member ---------------------------------------------------------------------
     def check(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """The reasons this send would be refused now; `Refusal(0)` (falsy) if it may go."""
-        return _refusal(self._check(self._row(member), int(channel), seconds(at)))
+        c, now = _code(channel), seconds(at)
+        with self._lock:
+            return _refusal(self._check(self._row(member), c, now))
 
     def send(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """Check and, if allowed, count the send against every limit. Returns the check."""
-        row, now = self._row(member), seconds(at)
-        reasons = self._check(row, int(channel), now)
-        if not reasons:
-            self._count(row, int(channel), now)
-        return _refusal(reasons)
+        c, now = _code(channel), seconds(at)
+        with self._lock:
+            row = self._row(member)
+            reasons = self._check(row, c, now)
+            if not reasons:
+                self._count(row, c, now)
+            return _refusal(reasons)
 
     def remaining(self, member: int, channel: MessageChannel, at: dt.datetime) -> int | None:
         """How many more sends the limits allow now, the strictest limit deciding (None: no
         limit applies). Consent and quiet hours are not counted: see `check`."""
-        row, c, now = self._row(member), int(channel), seconds(at)
-        room = self._left(row, c, now)
-        if c == MessageChannel.WECHAT_SERVICE:
-            window_room = 0
-            for opened_key, used_key, length, sends in self._windows:
-                if 0 <= now - self._a[opened_key].item(row) < length:
-                    left = UNLIMITED if sends is None else sends - self._a[used_key].item(row)
-                    window_room = min(UNLIMITED, window_room + max(left, 0))
-            room = min(room, window_room)
+        c, now = _code(channel), seconds(at)
+        with self._lock:
+            row = self._row(member)
+            room = self._left(row, c, now)
+            if c == MessageChannel.WECHAT_SERVICE:
+                window_room = 0
+                for opened_key, used_key, length, sends in self._windows:
+                    if 0 <= now - self._a[opened_key].item(row) < length:
+                        left = UNLIMITED if sends is None else sends - self._a[used_key].item(row)
+                        window_room = min(UNLIMITED, window_room + max(left, 0))
+                room = min(room, window_room)
         return None if room >= UNLIMITED else max(room, 0)
 
     def interact(self, member: int, kind: Interaction, at: dt.datetime) -> None:
         """She wrote, clicked, followed, scanned or paid: a fresh service window opens."""
-        row, window = self._row(member), WINDOWS[WINDOW_OF[Interaction(kind)]]
-        self._a[f"{window}_s"][row] = seconds(at)
-        self._a[f"{window}_used"][row] = 0
+        window = WINDOWS[WINDOW_OF[checks.option(kind, Interaction, "kind")]]
+        now = seconds(at)
+        with self._lock:
+            row = self._row(member)
+            self._a[f"{window}_s"][row] = now
+            self._a[f"{window}_used"][row] = 0
 
     def opt_out(self, member: int, at: dt.datetime, channel: MessageChannel | None = None) -> None:
         """Honoured at once, for one channel or (None) all of them."""
@@ -149,46 +170,57 @@ class ContactPolicy:
 
     def refuse_personalisation(self, member: int, at: dt.datetime, refused: bool = True) -> None:
         """PIPL art. 24: from now on she gets the non-personalised version of every push."""
-        row = self._row(member)
-        self._a["no_personal"][row] = refused
-        self.consents.append(member=row, ts=seconds(at), channels=0, opted_out=refused)
+        now, refused = seconds(at), bool(refused)
+        with self._lock:
+            row = self._row(member)
+            self._a["no_personal"][row] = refused
+            self.consents.append(member=row, ts=now, channels=0, opted_out=refused)
 
     def personalisation_refused(self, members: np.ndarray) -> np.ndarray:
-        rows = np.asarray(members, np.int64)
-        return self._padded("no_personal", rows, False)
+        rows = checks.member_ids(members)
+        with self._lock:
+            return self._padded("no_personal", rows, False)
 
     def forget(self, member: int) -> None:
         """Erasure: her row back to defaults and her consent history removed."""
-        row = self._row(member)
-        self.state.reset(row)
-        keep = self.consents.member != row
-        kept = {name: column[keep] for name, column in self.consents.arrays().items()}
-        self.consents.size = 0
-        if len(kept["member"]):
-            self.consents.extend(**kept)
+        row = checks.member_id(member)
+        with self._lock:
+            if row < self.state.size:
+                self.state.reset(row)
+            keep = self.consents.member != row
+            kept = {name: column[keep] for name, column in self.consents.arrays().items()}
+            self.consents.size = 0
+            if len(kept["member"]):
+                self.consents.extend(**kept)
 
     # --- many members at once -----------------------------------------------------------
     def check_many(
         self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
     ) -> np.ndarray:
         """`check` for many distinct members: one `Refusal` bit set per member (uint16)."""
-        rows = self._rows(members)
-        return self._check_many(rows, int(channel), seconds(at))
+        c, now = _code(channel), seconds(at)
+        with self._lock:
+            return self._check_many(self._rows(members), c, now)
 
     def send_many(
         self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
     ) -> np.ndarray:
         """`send` for many distinct members: the check per member (uint16 `Refusal` bits);
         those allowed are counted."""
-        rows, now, c = self._rows(members), seconds(at), int(channel)
-        reasons = self._check_many(rows, c, now)
-        self._count_many(rows[reasons == 0], c, now)
-        return reasons
+        c, now = _code(channel), seconds(at)
+        with self._lock:
+            rows = self._rows(members)
+            reasons = self._check_many(rows, c, now)
+            self._count_many(rows[reasons == 0], c, now)
+            return reasons
 
     def interact_many(self, members: np.ndarray, kind: Interaction, at: dt.datetime) -> None:
-        rows, window = self._rows(members, unique=False), WINDOWS[WINDOW_OF[Interaction(kind)]]
-        self._a[f"{window}_s"][rows] = seconds(at)
-        self._a[f"{window}_used"][rows] = 0
+        window = WINDOWS[WINDOW_OF[checks.option(kind, Interaction, "kind")]]
+        now = seconds(at)
+        with self._lock:
+            rows = self._rows(members, unique=False)
+            self._a[f"{window}_s"][rows] = now
+            self._a[f"{window}_used"][rows] = 0
 
     # --- the rules ----------------------------------------------------------------------
     def _check(self, row: int, c: int, now: int) -> int:
@@ -295,31 +327,28 @@ class ContactPolicy:
     def _consent(
         self, member: int, at: dt.datetime, channel: MessageChannel | None, opted_out: bool
     ) -> None:
-        row = self._row(member)
-        bits = ALL_CHANNELS if channel is None else 1 << int(MessageChannel(channel))
-        current = self._a["opted_out"].item(row)
-        self._a["opted_out"][row] = current | bits if opted_out else current & ~bits
-        self.consents.append(member=row, ts=seconds(at), channels=bits, opted_out=opted_out)
+        bits = ALL_CHANNELS if channel is None else 1 << _code(channel)
+        now = seconds(at)
+        with self._lock:
+            row = self._row(member)
+            current = self._a["opted_out"].item(row)
+            self._a["opted_out"][row] = current | bits if opted_out else current & ~bits
+            self.consents.append(member=row, ts=now, channels=bits, opted_out=opted_out)
 
     def _row(self, member: int) -> int:
+        """Her row, growing the state for an id not seen before (ids are dense)."""
         if type(member) is int and 0 <= member < self.state.size:  # the hot path
             return member
-        if isinstance(member, bool) or not isinstance(member, int | np.integer) or member < 0:
-            raise InvalidInput("member", f"must be a member id (int >= 0), got {member!r}")
+        member = checks.member_id(member)
         if member >= self.state.size:
             self.state.grow(member + 1 - self.state.size)
             self._a = self.state.buffers()
-        return int(member)
+        return member
 
     def _rows(self, members: np.ndarray, unique: bool = True) -> np.ndarray:
-        rows = np.asarray(members)
-        if rows.dtype.kind not in "iu" or rows.ndim != 1:
-            raise InvalidInput("members", "must be a 1-d array of member ids")
-        rows = rows.astype(np.int64, copy=False)
+        rows = checks.member_ids(members)
         if len(rows) == 0:
             return rows
-        if rows.min() < 0:
-            raise InvalidInput("members", f"member id {int(rows.min())} is negative")
         top = int(rows.max())
         if unique and np.bincount(rows, minlength=top + 1).max() > 1:
             raise InvalidInput("members", "a member appears more than once in one batch")
@@ -333,6 +362,13 @@ class ContactPolicy:
         out = np.full(len(rows), fill, self._a[name].dtype)
         out[known] = self._a[name][rows[known]]
         return out
+
+
+def _code(channel: object) -> int:
+    """The channel's code; anything but a MessageChannel (or its code) is InvalidInput."""
+    if type(channel) is MessageChannel:  # the hot path
+        return int(channel)
+    return int(checks.option(channel, MessageChannel, "channel"))
 
 
 def _second_of_day(time: dt.time) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from retail import checks
 from retail.errors import InvalidInput
 
 
@@ -63,16 +64,22 @@ class Offer:
     point_cost_cents: float = 0.5
 
     def __post_init__(self) -> None:
-        if self.value <= 0:
-            raise InvalidInput("offer.value", f"must be positive, got {self.value}")
-        if self.kind == OfferKind.PERCENT_OFF and not 0 < self.value < 100:
-            raise InvalidInput("offer.value", f"a percent off must be in 1..99, got {self.value}")
-        if self.kind == OfferKind.PERCENT_OFF and self.max_discount_cents is None:
+        kind = checks.option(self.kind, OfferKind, "offer.kind")
+        if kind == OfferKind.PERCENT_OFF:
+            checks.integer(self.value, "offer.value", 1, 99, "a percent off")
+        else:  # cents off, a gift's cost in cents, or bonus points: whole and positive
+            checks.integer(self.value, "offer.value", 1, checks.MAX_CENTS, "a whole number")
+        if kind == OfferKind.PERCENT_OFF and self.max_discount_cents is None:
             raise InvalidInput("offer.max_discount_cents", "a percent-off offer needs a cap")
-        if self.threshold_cents < 0:
-            raise InvalidInput("offer.threshold_cents", "must not be negative")
-        if self.valid_days <= 0:
-            raise InvalidInput("offer.valid_days", "must be positive")
+        checks.cents(self.threshold_cents, "offer.threshold_cents")
+        if self.max_discount_cents is not None:
+            checks.cents(self.max_discount_cents, "offer.max_discount_cents")
+        checks.integer(self.valid_days, "offer.valid_days", 1, 3_660, "a number of days")
+        cost = self.point_cost_cents
+        if isinstance(cost, bool) or not isinstance(cost, int | float) or not 0 <= cost <= 100:
+            raise InvalidInput(
+                "offer.point_cost_cents", f"cents per point in [0, 100], got {cost!r}"
+            )
 
     @property
     def liability_cents(self) -> int:
@@ -126,8 +133,9 @@ class CampaignSpec:
             raise InvalidInput(
                 "campaign.holdout_share", f"must be in [0, 1), got {self.holdout_share}"
             )
-        if self.budget_cents is not None and self.budget_cents < 0:
-            raise InvalidInput("campaign.budget_cents", "must not be negative")
+        if self.budget_cents is not None:
+            checks.cents(self.budget_cents, "campaign.budget_cents", checks.MAX_TOTAL_CENTS)
+        checks.option(self.channel, MessageChannel, "campaign.channel")
         if self.start and self.end and self.end <= self.start:
             raise InvalidInput("campaign.end", "must be after start")
         if not any(c.segment is None and c.category is None for c in self.contents):
@@ -210,10 +218,7 @@ class ContactRules:
                     f"rules.windows.{kind}", f"(seconds > 0, sends 0..32000 or null), got {window}"
                 )
         for channel, cost in self.send_cost_cents.items():
-            if not isinstance(cost, int) or cost < 0:
-                raise InvalidInput(
-                    f"rules.send_cost_cents.{channel.name}", f"whole cents >= 0: {cost!r}"
-                )
+            checks.cents(cost, f"rules.send_cost_cents.{channel.name}")
 
 
 def _channel(value: MessageChannel | str | int, field: str) -> MessageChannel:

@@ -3,19 +3,23 @@
 People type `+86 138-1234-5678`, `0086 13812345678`, `(+86)138 1234 5678`, `86-138...` or
 full-width digits from a Chinese input method. All of them are one number: eleven digits,
 starting 1, second digit 3-9 (the mobile number blocks of MIIT's numbering plan).
+Full-width forms (U+FF01..U+FF5E, and the ideographic space) are the ASCII characters a
+Chinese input method types, and are read as those; any other character outside ASCII is
+refused, digits of other scripts included (Devanagari `८`, Arabic-Indic `٨`, circled `⑧`,
+...): Python counts them as digits, and accepting them would make one person two members.
 Errors say why a number was refused and never repeat it in full.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from retail.errors import InvalidInput
 
-_SEPARATORS = re.compile(r"[\s\-.()\u00a0\u3000]")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
+_SEPARATORS = re.compile(r"[\s\-.()]")  # \s: any Unicode space (never a digit)
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # Batch forms: separators (but not the newline joining the numbers) deleted in one pass, each
 # country prefix at the start of a line swapped for a marker (so one prefix cannot uncover
 # another, as in the single form where only one is stripped), then every number checked as
@@ -32,7 +36,9 @@ def normalise_mobile(raw: str, field: str = "mobile") -> str:
         raise InvalidInput(field, f"expected text, got {type(raw).__name__}")
     if len(raw) == 11 and raw.isascii() and _MOBILE.fullmatch(raw):
         return raw  # already clean: the common case in bulk loads
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
+    text = _SEPARATORS.sub("", raw.translate(_FULL_WIDTH))
+    if not text.isascii():
+        raise InvalidInput(field, "contains characters other than digits and separators")
     if text.startswith("+"):
         text = text[1:]
         if not text.startswith("86"):
@@ -42,7 +48,7 @@ def normalise_mobile(raw: str, field: str = "mobile") -> str:
         text = text[4:]
     elif len(text) == 13 and text.startswith("86"):
         text = text[2:]
-    if not text.isdigit():
+    if not text.isdigit():  # ASCII by now: only 0-9 count
         raise InvalidInput(field, "contains characters other than digits and separators")
     if len(text) != 11:
         raise InvalidInput(field, f"a mobile number has 11 digits, this has {len(text)}")

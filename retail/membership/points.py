@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from retail import checks
 from retail.errors import InvalidInput
 from retail.membership.state import State
 from retail.membership.types import PointsRules
@@ -45,14 +46,23 @@ def earn(
     return earned
 
 
-def redeem(state: State, member: int, amount: int, when: int) -> int:
-    if not isinstance(amount, int | np.integer) or amount <= 0:
-        raise InvalidInput("points", f"a positive integer, got {amount!r}")
+def balance_at(state: State, member: int, when: int) -> int:
+    """Points she can spend at `when`, without rolling her buckets (a read changes nothing)."""
     m = state.members
-    roll_years(state, np.array([member]), np.array([when]))
-    balance = int(m.points_prev[member] + m.points_cur[member])
+    gap = int(year_of(np.array([when]))[0]) - int(m.points_year[member])
+    if gap <= 0:
+        return int(m.points_cur[member] + m.points_prev[member])
+    return int(m.points_cur[member]) if gap == 1 else 0  # this year's become last year's
+
+
+def redeem(state: State, member: int, amount: int, when: int) -> int:
+    """Spend `amount` points, oldest first; refused (nothing changed) beyond the balance."""
+    amount = checks.integer(amount, "points", 1, 2**62, "a positive whole number of points")
+    balance = balance_at(state, member, when)
     if amount > balance:
         raise InvalidInput("points", f"redeeming {amount} with a balance of {balance}")
+    m = state.members
+    roll_years(state, np.array([member]), np.array([when]))
     from_prev = min(amount, int(m.points_prev[member]))
     m.points_prev[member] -= from_prev
     m.points_cur[member] -= amount - from_prev

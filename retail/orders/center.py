@@ -3,7 +3,14 @@ returns and refunds bounded per line, on-time fulfilment.
 
 It drives the inventory center (reserve, commit, sell, dispatch, arrive) and the revenue
 ledger at the transitions where goods and money really move, so stock, orders and money
-cannot disagree. Thread-safe: one lock around every call; time is always an argument."""
+cannot disagree. Time is always an argument.
+
+Promises: bad input (a price or payment that is not whole cents, an order above
+`retail.checks.MAX_CENTS`, an empty key or store, a time that is not a datetime) is an
+`InvalidInput` naming the field, refused at submission or payment before anything moves; a
+refused call changes nothing. Thread-safe: every public call holds the center's one
+re-entrant lock. Idempotent: `submit` and `book_store_sales` by order key, `return_lines` by
+return key (the same spec again returns the same record; another spec is a `Conflict`)."""
 
 from __future__ import annotations
 
@@ -14,23 +21,25 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from retail import checks
+from retail.clock import checked_time
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, OutOfStock
-from retail.inventory.allocation import Order, OrderLine, checked
-from retail.inventory.reservations import Outcome, quantity_of
+from retail.inventory.allocation import Order, OrderLine
+from retail.inventory.reservations import Outcome
 from retail.inventory.types import SalesChannel
 from retail.orders.types import (
+    MOVES_GOODS,
     RETURNABLE,
     TRANSITIONS,
     OrderRecord,
     OrderSpec,
     OrderState,
     OrderType,
+    check_spec,
 )
 
 if TYPE_CHECKING:  # the ports name this module's types: imported for annotations only
     from retail.ports import InventoryPort, LedgerPort
-
-MOVES_GOODS = (OrderType.TRANSFER, OrderType.PURCHASE, OrderType.PURCHASE_RETURN)
 
 
 class OrderCenter:
@@ -43,12 +52,14 @@ class OrderCenter:
         self.inventory = inventory
         self.ledger = ledger
         self.orders: dict[str, OrderRecord] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held by every public call
 
     # --- submission ------------------------------------------------------------------------
     def submit(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
         """Create the order, or return it if `key` was submitted before with this spec; the
         same key with another spec is a Conflict."""
+        key = checks.key(key, "key")
+        checked_time(at)
         with self._lock:
             existing = self.orders.get(key)
             if existing is not None:
@@ -59,7 +70,7 @@ class OrderCenter:
                 )
             if spec.type is OrderType.STORE_RETURN:
                 raise InvalidInput("spec.type", "returns are created with return_lines")
-            _validate(key, spec)
+            check_spec(key, spec)
             return self._create(key, spec, at)
 
     def _create(self, key: str, spec: OrderSpec, at: dt.datetime) -> OrderRecord:
@@ -72,6 +83,8 @@ class OrderCenter:
     # --- transitions -----------------------------------------------------------------------
     def pay(self, key: str, amount_cents: int, at: dt.datetime) -> OrderRecord:
         """The customer pays the whole order amount."""
+        amount_cents = checks.cents(amount_cents, "amount_cents")
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             if amount_cents != record.spec.amount_cents:
@@ -87,6 +100,7 @@ class OrderCenter:
         """Online order: choose ship-from locations and hold the units (no time limit: it is
         paid). Lines nobody can serve are refunded; if nothing can be served the order stays
         paid (backordered) and may be allocated again later."""
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "allocate")
@@ -120,6 +134,7 @@ class OrderCenter:
     def pick(self, key: str, at: dt.datetime) -> OrderRecord:
         """Packed. A pickup order is then ready at the counter: its promise is judged here
         (when she comes to collect it is her choice)."""
+        checked_time(at)
         with self._lock:
             record = self._move(self._find(key), "pick", at)
             if record.type is OrderType.ONLINE and record.spec.pickup_store is not None:
@@ -129,6 +144,7 @@ class OrderCenter:
     def ship(self, key: str, at: dt.datetime) -> OrderRecord:
         """Goods leave: an online order's holds are committed (sold); a transfer, purchase or
         purchase return is dispatched, both legs or neither."""
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "ship")
@@ -140,6 +156,7 @@ class OrderCenter:
             return self._move(record, "ship", at)
 
     def deliver(self, key: str, at: dt.datetime) -> OrderRecord:
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "deliver")
@@ -150,6 +167,7 @@ class OrderCenter:
 
     def pick_up(self, key: str, at: dt.datetime) -> OrderRecord:
         """Bought online, picked up in the store: handed over at the counter."""
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "pick_up")
@@ -162,6 +180,7 @@ class OrderCenter:
     def complete(self, key: str, at: dt.datetime) -> OrderRecord:
         """Close the order. A store sale hands its basket over here; a return takes the goods
         back and refunds the customer."""
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "complete")
@@ -189,8 +208,11 @@ class OrderCenter:
         sales, and nothing is booked (the batch's other holds stay committed, so it may be
         retried without those sales). Sales without a hold sell their units, all or none.
         The records of the sales booked now."""
-        if not len(keys) == len(specs) == len(ats):
-            raise InvalidInput("keys/specs/ats", "must be equally long")
+        checks.same_length("book_store_sales", keys=keys, specs=specs, ats=ats)
+        checked_time(at)
+        for i, (key, when) in enumerate(zip(keys, ats, strict=True)):
+            checks.key(key, f"keys[{i}]")
+            checked_time(when, f"ats[{i}]")
         with self._lock:
             todo, seen, holds = [], set(), set()
             for i, (key, spec) in enumerate(zip(keys, specs, strict=True)):
@@ -209,7 +231,7 @@ class OrderCenter:
                 seen.add(key)
                 if spec.hold is not None:
                     holds.add(spec.hold)
-                _validate(key, spec)
+                check_spec(key, spec)
                 todo.append(i)
             self._settle_baskets([keys[i] for i in todo], [specs[i] for i in todo], at)
             records = [self._book_sale(keys[i], specs[i], ats[i]) for i in todo]
@@ -257,6 +279,7 @@ class OrderCenter:
 
     def cancel(self, key: str, at: dt.datetime) -> OrderRecord:
         """Stop the order: held units are released, money received is refunded."""
+        checked_time(at)
         with self._lock:
             record = self._find(key)
             self._check(record, "cancel")
@@ -277,13 +300,22 @@ class OrderCenter:
     ) -> OrderRecord:
         """Open a return of (sku, quantity) lines of order `key` at `store` (default: the
         order's store). Never more units than were sold, never more money than was paid, per
-        line. Idempotent under `return_key`; `complete` it to take the goods back."""
+        line. Idempotent under `return_key`; `complete` it to take the goods back (at
+        another store than the sale, the units join that store's stock and come off the sold
+        of the place that sold them)."""
+        return_key, store = (
+            checks.key(return_key, "return_key"),
+            checks.optional_key(store, "store"),
+        )
+        checked_time(at)
         with self._lock:
             original = self._find(key)
             spec = original.spec
             returned_lines = []
-            for i, (sku, quantity) in enumerate(lines):
-                quantity = quantity_of(quantity, f"lines[{i}].quantity")
+            for i, line in enumerate(lines):
+                if not isinstance(line, tuple | list) or len(line) != 2:
+                    raise InvalidInput(f"lines[{i}]", f"an (sku, quantity) pair, got {line!r}")
+                sku, quantity = line[0], checks.quantity(line[1], f"lines[{i}].quantity")
                 if any(line.sku == sku for line in returned_lines):
                     raise InvalidInput(f"lines[{i}].sku", f"{sku!r} repeated: merge the lines")
                 line = spec.lines[_line_index(original, sku)]
@@ -321,17 +353,31 @@ class OrderCenter:
             return self._create(return_key, wanted, at)
 
     def _take_back(self, record: OrderRecord, at: dt.datetime) -> None:
+        """A completed return: the units back into the returning store's stock, off the sold
+        of the places that sold them; the refund to the ledger, per parcel."""
         original = self.orders[record.spec.origin_order]
+        parts = [
+            (line, location, ledger_key, units)
+            for line in record.spec.lines
+            for location, ledger_key, units in _sold_from(
+                original, line.sku, original.returned[_line_index(original, line.sku)],
+                line.quantity,
+            )
+        ]  # fmt: skip
+        if self.inventory is not None:  # all lines or none: the first thing that moves
+            self.inventory.return_many([(line.sku, units) for line, _, _, units in parts],
+                                       record.spec.store, at, [p[1] for p in parts])  # fmt: skip
+        refunds: dict[str, int] = {}
+        for line, _, ledger_key, units in parts:
+            refunds[ledger_key] = refunds.get(ledger_key, 0) + units * line.unit_price_cents
         for line in record.spec.lines:
-            if self.inventory is not None:
-                self.inventory.return_sale(line.sku, record.spec.store, line.quantity, at)
             i = _line_index(original, line.sku)
             refund = line.quantity * line.unit_price_cents
             original.returned[i] += line.quantity
             original.refunded[i] += refund
             record.refunded[_line_index(record, line.sku)] = refund
         if self.ledger is not None:
-            for ledger_key, cents in _refund_shares(original, record):
+            for ledger_key, cents in refunds.items():
                 self.ledger.post_refund(ledger_key, f"{record.key}@{ledger_key}", cents, at)
         if all(s and s == r for s, r in zip(original.sold, original.returned, strict=True)):
             original.state = OrderState.RETURNED
@@ -429,23 +475,6 @@ class OrderCenter:
         return table
 
 
-def _validate(key: str, spec: OrderSpec) -> None:
-    order = Order(key, spec.lines, spec.lat or 0.0, spec.lon or 0.0, spec.pickup_store)
-    checked(order)  # lines, quantities, prices, coordinates
-    if spec.type is OrderType.ONLINE and spec.pickup_store is None and spec.lat is None:
-        raise InvalidInput(
-            f"order {key!r}.lat/lon", "an online order needs a delivery address or a pickup store"
-        )
-    if spec.hold is not None and spec.type is not OrderType.STORE_SALE:
-        raise InvalidInput(f"order {key!r}.hold", "only a store sale settles a basket hold")
-    if spec.type in MOVES_GOODS:
-        for name in ("source", "destination"):
-            if not getattr(spec, name):
-                raise InvalidInput(f"order {key!r}.{name}", f"a {spec.type.value} order needs one")
-        if spec.source == spec.destination:
-            raise InvalidInput(f"order {key!r}.destination", "must differ from the source")
-
-
 def _units(spec: OrderSpec) -> tuple[tuple[str, int], ...]:
     return tuple((line.sku, line.quantity) for line in spec.lines)
 
@@ -464,21 +493,24 @@ def _line_index(record: OrderRecord, sku: str) -> int:
     raise InvalidInput("sku", f"{sku!r} is not a line of order {record.key!r}")
 
 
-def _refund_shares(original: OrderRecord, returned: OrderRecord) -> list[tuple[str, int]]:
-    """Refund cents per ledger posting: a returned unit is charged to the parcels that
-    shipped its SKU, first parcel first."""
+def _sold_from(
+    original: OrderRecord, sku: str, already: int, quantity: int
+) -> list[tuple[str, str, int]]:
+    """(location that sold them, ledger key, units) of `quantity` units of `sku` returned
+    after `already` came back: returned units are charged to the parcels that shipped the
+    SKU, first parcel first, counting the earlier returns; a sale without parcels sold at
+    its store."""
     if not original.shipments:
-        return [(original.key, sum(returned.refunded))]
-    owed: dict[str, int] = {}
-    for line in returned.spec.lines:
-        left = line.quantity
-        for _, lines, ledger_key in original.shipments:
-            shipped = dict(lines).get(line.sku, 0)
-            take = min(left, shipped)
-            if take:
-                owed[ledger_key] = owed.get(ledger_key, 0) + take * line.unit_price_cents
-                left -= take
-    return list(owed.items())
+        return [(original.spec.store, original.key, quantity)]
+    start, end, offset = already, already + quantity, 0
+    parts = []
+    for location, lines, ledger_key in original.shipments:
+        shipped = dict(lines).get(sku, 0)
+        units = min(end, offset + shipped) - max(start, offset)
+        if units > 0:
+            parts.append((location, ledger_key, units))
+        offset += shipped
+    return parts
 
 
 def _difference(old: OrderSpec, new: OrderSpec) -> str:

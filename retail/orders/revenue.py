@@ -6,18 +6,25 @@ Rounding rule: every share except HQ's is the amount times its rate in basis poi
 by 10,000, truncated toward zero (so a refund mirrors its sale exactly); HQ receives the rest.
 The shares therefore always sum to the amount, and no store or guide is ever paid a fraction
 of a cent it did not earn. A refund is split by computing the shares of everything refunded so
-far and posting the difference, so a full refund takes every party back to exactly zero."""
+far and posting the difference, so a full refund takes every party back to exactly zero.
+
+Promises: amounts are whole cents within `retail.checks.MAX_CENTS`; bad input is an
+`InvalidInput` naming the field and a refused posting writes nothing. Thread-safe: every
+public call holds the ledger's one re-entrant lock. Idempotent: a sale by order key, a refund
+by refund key (the same figures again post nothing; other figures are a `Conflict`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from retail.clock import microseconds
+from retail import checks
+from retail.clock import checked_time, microseconds
 from retail.columns import Columns
 from retail.errors import Conflict, InvalidInput, NotFound
 
@@ -117,82 +124,97 @@ class RevenueLedger:
         self._sales: dict[str, _Sale] = {}
         self._refunds: dict[str, tuple[str, int]] = {}  # refund key -> (order, cents)
         self._refunded: dict[str, int] = {}
+        self._lock = threading.RLock()  # held by every public call
 
     # --- posting ---------------------------------------------------------------------------
     def post_sale(self, order_key: str, amount_cents: int, at: dt.datetime, origin: str | None,
                   fulfilling: str, guide: str | None) -> tuple[Share, ...]:  # fmt: skip
         """Split a sale; the same order posted again with the same figures is one posting,
         with other figures a Conflict."""
-        _cents(amount_cents, "amount_cents")
-        parties = (origin or HQ, fulfilling, guide or HQ, HQ)
-        existing = self._sales.get(order_key)
-        if existing is not None:
-            if (existing.amount, existing.parties) == (amount_cents, parties):
-                return self.shares(order_key)
-            raise Conflict(f"order {order_key!r} was posted with other figures")
-        shares = split(amount_cents, origin is not None, guide is not None, self.rules)
-        self._sales[order_key] = _Sale(amount_cents, parties, at)
-        self._write(order_key, parties, shares, at, 0)
-        return self._rows(order_key, parties, shares)
+        order_key = checks.key(order_key, "order_key")
+        amount_cents = checks.cents(amount_cents, "amount_cents")
+        parties = _parties(origin, fulfilling, guide)
+        when = microseconds(at)
+        with self._lock:
+            existing = self._sales.get(order_key)
+            if existing is not None:
+                if (existing.amount, existing.parties) == (amount_cents, parties):
+                    return self.shares(order_key)
+                raise Conflict(f"order {order_key!r} was posted with other figures")
+            shares = split(amount_cents, origin is not None, guide is not None, self.rules)
+            self._sales[order_key] = _Sale(amount_cents, parties, at)
+            self._write(order_key, parties, shares, when, 0)
+            return self._rows(order_key, parties, shares)
 
     def post_sales(self, order_keys: list[str], amounts: np.ndarray,
                    at: dt.datetime | Sequence[dt.datetime], origins: list[str | None],
                    fulfilling: list[str], guides: list[str | None]) -> None:  # fmt: skip
         """Many new sales at once (no replays), split exactly as `post_sale` would; `at` is
-        one time for all or each sale's own."""
-        amounts = np.asarray(amounts, np.int64)
-        if (amounts < 0).any():
-            raise InvalidInput(f"amounts[{int(np.flatnonzero(amounts < 0)[0])}]", "must be >= 0")
-        if len(set(order_keys)) < len(order_keys) or any(k in self._sales for k in order_keys):
-            raise Conflict("post_sales takes new order keys only, each once")
-        has_origin = np.array([o is not None for o in origins])
-        has_guide = np.array([g is not None for g in guides])
-        shares = split_amounts(amounts, has_origin, has_guide, self.rules)
+        one time for all or each sale's own. All are posted or none."""
+        keys = checks.distinct_keys(order_keys, "order_keys")
+        amounts = checks.cents_array(amounts, "amounts")
+        ats = [at] * len(keys) if isinstance(at, dt.datetime) else list(at)
+        if len(ats) != len(keys):
+            raise InvalidInput("at", f"{len(ats)} times for {len(keys)} sales")
+        n = checks.same_length("post_sales", order_keys=keys, amounts=amounts, origins=origins,
+                               fulfilling=fulfilling, guides=guides)  # fmt: skip
+        times = np.array([microseconds(when, f"at[{i}]") for i, when in enumerate(ats)], np.int64)
         parties = [
-            (o or HQ, f, g or HQ, HQ) for o, f, g in zip(origins, fulfilling, guides, strict=True)
+            _parties(o, f, g, (f"origins[{i}]", f"fulfilling[{i}]", f"guides[{i}]"))
+            for i, (o, f, g) in enumerate(zip(origins, fulfilling, guides, strict=True))
         ]
-        n = len(order_keys)
-        ats = [at] * n if isinstance(at, dt.datetime) else list(at)
-        if len(ats) != n:
-            raise InvalidInput("at", f"{len(ats)} times for {n} sales")
-        for key, amount, who, when in zip(order_keys, amounts.tolist(), parties, ats, strict=True):
-            self._sales[key] = _Sale(amount, who, when)
-        orders = np.repeat([self._order(k) for k in order_keys], 4)
-        party = np.array([self._party(p) for who in parties for p in who], np.int64)
-        times = np.repeat(np.array([microseconds(when) for when in ats], np.int64), 4)
-        self.entries.extend(at=times, order=orders, party=party,
-                            role=np.tile(np.arange(4), n), kind=np.zeros(4 * n),
-                            cents=shares.ravel())  # fmt: skip
+        has_origin = np.array([o is not None for o in origins], bool)
+        has_guide = np.array([g is not None for g in guides], bool)
+        shares = split_amounts(amounts, has_origin, has_guide, self.rules)
+        with self._lock:
+            if any(k in self._sales for k in keys):
+                raise Conflict("post_sales takes new order keys only, each once")
+            for key, amount, who, when in zip(keys, amounts.tolist(), parties, ats, strict=True):
+                self._sales[key] = _Sale(amount, who, when)
+            orders = np.repeat([self._order(k) for k in keys], 4)
+            party = np.array([self._party(p) for who in parties for p in who], np.int64)
+            self.entries.extend(at=np.repeat(times, 4), order=orders, party=party,
+                                role=np.tile(np.arange(4), n), kind=np.zeros(4 * n),
+                                cents=shares.ravel())  # fmt: skip
 
     def post_refund(self, order_key: str, refund_key: str, amount_cents: int,
                     at: dt.datetime) -> tuple[Share, ...]:  # fmt: skip
         """Give back part of a sale; what each party returns is the change in its share of
         everything refunded so far. Idempotent under `refund_key`."""
-        _cents(amount_cents, "amount_cents")
-        sale = self._sales.get(order_key)
-        if sale is None:
-            raise NotFound("sale", order_key)
-        existing = self._refunds.get(refund_key)
-        if existing is not None:
-            if existing == (order_key, amount_cents):
-                return ()
-            raise Conflict(f"refund {refund_key!r} was posted with other figures")
-        before = self._refunded.get(order_key, 0)
-        if before + amount_cents > sale.amount:
-            raise InvalidInput("amount_cents", f"{amount_cents} refunded, {sale.amount - before} "
-                               f"of order {order_key!r} left to refund")  # fmt: skip
-        has_origin = np.array([sale.parties[0] != HQ]), np.array([sale.parties[2] != HQ])
-        old, new = split_amounts(np.array([before, before + amount_cents]), *has_origin, self.rules)
-        self._refunds[refund_key] = (order_key, amount_cents)
-        self._refunded[order_key] = before + amount_cents
-        self._write(order_key, sale.parties, old - new, at, 1)
-        return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
+        order_key, refund_key = (
+            checks.key(order_key, "order_key"),
+            checks.key(refund_key, "refund_key"),
+        )
+        amount_cents = checks.cents(amount_cents, "amount_cents")
+        when = microseconds(at)
+        with self._lock:
+            sale = self._sales.get(order_key)
+            if sale is None:
+                raise NotFound("sale", order_key)
+            existing = self._refunds.get(refund_key)
+            if existing is not None:
+                if existing == (order_key, amount_cents):
+                    return ()
+                raise Conflict(f"refund {refund_key!r} was posted with other figures")
+            before = self._refunded.get(order_key, 0)
+            if before + amount_cents > sale.amount:
+                raise InvalidInput(
+                    "amount_cents",
+                    f"{amount_cents} refunded, "
+                    f"{sale.amount - before} of order {order_key!r} left to refund",
+                )
+            has = np.array([sale.parties[0] != HQ]), np.array([sale.parties[2] != HQ])
+            old, new = split_amounts(np.array([before, before + amount_cents]), *has, self.rules)
+            self._refunds[refund_key] = (order_key, amount_cents)
+            self._refunded[order_key] = before + amount_cents
+            self._write(order_key, sale.parties, old - new, when, 1)
+            return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
 
-    def _write(self, order_key, parties, cents, at, kind) -> None:
+    def _write(self, order_key, parties, cents, when: int, kind) -> None:
         order = self._order(order_key)
         cents = cents.tolist() if isinstance(cents, np.ndarray) else cents
         for role, (party, amount) in enumerate(zip(parties, cents, strict=True)):
-            self.entries.append(at=microseconds(at), order=order, party=self._party(party),
+            self.entries.append(at=when, order=order, party=self._party(party),
                                 role=role, kind=kind, cents=amount)  # fmt: skip
 
     def _order(self, key: str) -> int:
@@ -210,7 +232,8 @@ class RevenueLedger:
     # --- reading ---------------------------------------------------------------------------
     def shares(self, order_key: str) -> tuple[Share, ...]:
         """The order's sale split, as posted."""
-        sale = self._sales.get(order_key)
+        with self._lock:
+            sale = self._sales.get(order_key)
         if sale is None:
             raise NotFound("sale", order_key)
         cents = split(sale.amount, sale.parties[0] != HQ, sale.parties[2] != HQ, self.rules)
@@ -226,13 +249,15 @@ class RevenueLedger:
 
     def frame(self) -> pd.DataFrame:
         """Every posting: at, order, party, party_kind, role, kind (sale|refund), cents."""
-        e = self.entries.arrays()
-        party = np.array(self.parties, dtype=object)[e["party"]] if self.parties else []
+        with self._lock:
+            e = {name: column.copy() for name, column in self.entries.arrays().items()}
+            parties, orders = list(self.parties), list(self.orders)
+        party = np.array(parties, dtype=object)[e["party"]] if parties else []
         role = pd.Categorical.from_codes(e["role"], ROLES)
         kind_of_role = np.array(["store", "store", "guide", "hq"], dtype=object)[e["role"]]
         return pd.DataFrame({
             "at": pd.to_datetime(e["at"], unit="us"),
-            "order": np.array(self.orders, dtype=object)[e["order"]] if self.orders else [],
+            "order": np.array(orders, dtype=object)[e["order"]] if orders else [],
             "party": party,
             "party_kind": np.where(np.asarray(party) == HQ, "hq", kind_of_role),
             "role": role,
@@ -242,12 +267,16 @@ class RevenueLedger:
 
     def statement(self, party: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """One party's postings within [start, end)."""
+        checked_time(start, "start")
+        checked_time(end, "end")
         frame = self.frame()
         return frame[(frame["party"] == party) & (frame["at"] >= start) & (frame["at"] < end)]
 
     def statements(self, party_kind: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Per party of `party_kind` (store, guide, hq) within [start, end): sales share,
         refunds, net in cents, and the number of orders."""
+        checked_time(start, "start")
+        checked_time(end, "end")
         frame = self.frame()
         frame = frame[
             (frame["party_kind"] == party_kind) & (frame["at"] >= start) & (frame["at"] < end)
@@ -266,17 +295,25 @@ class RevenueLedger:
 
     def unbalanced(self) -> list[str]:
         """Orders whose postings do not sum to what was sold minus what was refunded (none,
-        unless the ledger is broken)."""
-        e = self.entries.arrays()
-        posted = np.bincount(e["order"], weights=e["cents"], minlength=len(self.orders))
-        return [
-            key
-            for i, key in enumerate(self.orders)
-            if int(posted[i]) != self._sales[key].amount - self._refunded.get(key, 0)
-        ]
+        unless the ledger is broken). Summed in int64: exact, every posting being within
+        MAX_CENTS."""
+        with self._lock:
+            e = self.entries.arrays()
+            posted = np.zeros(len(self.orders), np.int64)
+            np.add.at(posted, e["order"], e["cents"])
+            return [
+                key
+                for i, key in enumerate(self.orders)
+                if int(posted[i]) != self._sales[key].amount - self._refunded.get(key, 0)
+            ]
 
 
-def _cents(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise InvalidInput(field, f"whole cents >= 0, got {value!r}")
-    return int(value)
+def _parties(
+    origin: object, fulfilling: object, guide: object,
+    fields: tuple[str, str, str] = ("origin", "fulfilling", "guide"),
+) -> tuple[str, str, str, str]:  # fmt: skip
+    """Who plays origin, fulfil, guide and HQ: stores and guides by name, HQ for none."""
+    origin = checks.optional_key(origin, fields[0])
+    fulfilling = checks.key(fulfilling, fields[1])
+    guide = checks.optional_key(guide, fields[2])
+    return (origin or HQ, fulfilling, guide or HQ, HQ)

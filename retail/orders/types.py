@@ -6,7 +6,10 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
-from retail.inventory.allocation import OrderLine
+from retail import checks
+from retail.clock import checked_time
+from retail.errors import InvalidInput
+from retail.inventory.allocation import Order, OrderLine, checked
 
 
 class OrderType(enum.StrEnum):
@@ -68,6 +71,8 @@ TRANSITIONS[OrderType.PURCHASE_RETURN] = TRANSITIONS[OrderType.TRANSFER]
 
 # States in which the customer holds the goods, so lines may be returned.
 RETURNABLE = frozenset({S.DELIVERED, S.PICKED_UP, S.COMPLETED})
+# Orders that move goods between two locations of the chain.
+MOVES_GOODS = (OrderType.TRANSFER, OrderType.PURCHASE, OrderType.PURCHASE_RETURN)
 
 
 @dataclass(frozen=True)
@@ -126,3 +131,33 @@ class OrderRecord:
         if self.spec.promised is None or self.fulfilled_at is None:
             return None
         return self.fulfilled_at <= self.spec.promised
+
+
+def check_spec(key: str, spec: OrderSpec) -> None:
+    """InvalidInput naming the first bad field of the spec (an order of `key`)."""
+    if not isinstance(spec, OrderSpec):
+        raise InvalidInput("spec", f"must be an OrderSpec, got {type(spec).__name__}")
+    where = f"order {key!r}"
+    checks.option(spec.type, OrderType, f"{where}.type")
+    checks.key(spec.store, f"{where}.store")
+    for name in ("guide", "origin_order", "hold"):
+        checks.optional_key(getattr(spec, name), f"{where}.{name}")
+    if spec.member is not None:
+        checks.member_id(spec.member, f"{where}.member")
+    if spec.promised is not None:
+        checked_time(spec.promised, f"{where}.promised")
+    lat, lon = (0.0, 0.0) if spec.lat is None and spec.lon is None else (spec.lat, spec.lon)
+    checked(Order(key, spec.lines, lat, lon, spec.pickup_store))  # lines, amount, place
+    if spec.type is OrderType.ONLINE and spec.pickup_store is None and spec.lat is None:
+        raise InvalidInput(
+            f"order {key!r}.lat/lon", "an online order needs a delivery address or a pickup store"
+        )
+    if spec.hold is not None and spec.type is not OrderType.STORE_SALE:
+        raise InvalidInput(f"order {key!r}.hold", "only a store sale settles a basket hold")
+    if spec.type in MOVES_GOODS:
+        for name in ("source", "destination"):
+            if getattr(spec, name) is None:
+                raise InvalidInput(f"order {key!r}.{name}", f"a {spec.type.value} order needs one")
+            checks.key(getattr(spec, name), f"order {key!r}.{name}")
+        if spec.source == spec.destination:
+            raise InvalidInput(f"order {key!r}.destination", "must differ from the source")

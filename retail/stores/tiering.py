@@ -11,6 +11,10 @@ below every number (percentile 0); the score is the mean of the three. A store's
 first whose cumulative share of stores covers every store scoring at least as high, so ties
 share the worse tier and no tier takes more than its share. The score is computed under both
 methods; only quantiles uses it.
+
+Promises: bad input is an `InvalidInput` naming the field or store; the chain budget is whole
+cents within `retail.checks.MAX_TOTAL_CENTS`. Nothing here keeps state, so every call is safe from
+any number of threads.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retail import checks
 from retail.errors import InvalidInput
 
 TIERS = ("S", "A", "B", "C")
@@ -245,9 +250,9 @@ def levers_for(
     stock_priority, strategy. The chain budget is split in proportion to the tiers'
     `campaign_budget_share` (to a millionth) by largest remainder, so the parts sum to it
     exactly; equal remainders favour the lower store id."""
-    total = chain_campaign_budget_cents
-    if isinstance(total, bool) or not isinstance(total, int | np.integer) or total < 0:
-        raise InvalidInput("chain_campaign_budget_cents", f"integer cents >= 0, got {total!r}")
+    total = checks.cents(
+        chain_campaign_budget_cents, "chain_campaign_budget_cents", checks.MAX_TOTAL_CENTS
+    )
     if "tier" not in tiers.columns:
         raise InvalidInput("tiers", "missing column 'tier'")
     _unique(tiers, "tiers")

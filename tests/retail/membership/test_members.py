@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retail.errors import IllegalTransition, InvalidInput, NotFound
-from retail.membership import Stage, TaskOutcome
+from retail.membership import Membership, Stage, TaskOutcome
 
 T0 = dt.datetime(2026, 3, 2, 12, 0)
 
@@ -236,3 +236,12 @@ def test_visitor_to_follower_to_member_and_an_audited_profile(membership):
     assert profile["mobile"] == "138****0077" and profile["stage"] == "member"
     assert profile["tags"] == ["vip"] and profile["tier"] == "regular"
     assert m.audit.entries[-1].purpose == "greeting a returning VIP"
+
+
+def test_a_membership_without_categories_shows_a_profile():
+    membership = Membership(secret="test-secret-of-enough-length")  # no categories
+    member = membership.register("13800000001", T0, "S001")
+    membership.record_purchase(member, T0, "S001", 12_300)
+    profile = membership.profile(member, T0, "guide-7", "checkout")
+    assert profile["affinity"] == {} and profile["spend_cents"] == 12_300
+    assert membership.affinities([member]).shape == (1, 0)
