@@ -6,6 +6,12 @@ simulator turns that into delay. When the cover opens, the roll runs out or pape
 printing stops and further output is held until the application answers: `resume` (retry
 the held output once the cause is fixed) or `discard` (clear it; the interrupted receipt
 stays incomplete). Real-time commands (`DLE EOT`, `DLE ENQ`, `DLE DC4`) act even then.
+
+No byte stream makes `write` raise, and how a stream is split into writes changes nothing.
+A command whose declared length leaves out what its function needs is skipped by that
+length, counted in `command_errors` and told to listeners as `COMMAND_ERROR`; the bytes
+after it print as usual. A command whose declared length runs on takes the bytes that
+follow as its data, as on a real printer: nothing prints until it is complete.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ ALIGN = {0: "left", 1: "center", 2: "right"}
 QR_LEVELS = {48: "L", 49: "M", 50: "Q", 51: "H"}
 FULL_CUTS = {0, 48, 65, 97, 103}
 REALTIME = {"DLE EOT", "DLE ENQ", "DLE DC4"}
+# Bytes a QR function needs after fn (GS ( k 1 fn ...), by fn.
+QR_ARGUMENTS = {65: 2, 67: 1, 69: 1, 80: 2, 81: 1, 82: 1}
+# Commands that may stand between two ESC * bands of one image: the line feed that prints
+# a band, and real-time commands, which never reach the print buffer.
+_KEEP_IMAGE_OPEN = {"LF", "ESC *", *REALTIME}
 _STYLES: dict[tuple, LineStyle] = {}  # styles are few and immutable: share them
 
 
@@ -64,6 +75,7 @@ class ReceiptPrinter:
         self.roll = PaperRoll(self.settings.roll_length_mm, self.settings.near_end_mm)
         self.faults: set[Fault] = set()
         self.unknown_commands: Counter[str] = Counter()
+        self.command_errors: Counter[str] = Counter()  # malformed commands skipped, by name
         self.drawer_pulses = 0
         self.busy_s = 0.0
         self.responses = bytearray()  # what the printer sent back (status bytes)
@@ -96,6 +108,11 @@ class ReceiptPrinter:
     def held_bytes(self) -> int:
         return len(self._held)
 
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes received of a command that has not yet arrived whole."""
+        return len(self._pending)
+
     def _consume(self) -> float:
         start = self.busy_s
         buf, i, end, handlers = self._pending, 0, len(self._pending), _HANDLERS
@@ -118,6 +135,8 @@ class ReceiptPrinter:
             if self.faults and name not in REALTIME:
                 self._held += buf[i : i + length]
             else:
+                if self._image_open and name not in _KEEP_IMAGE_OPEN:
+                    self._image_open = False
                 handler = handlers.get(name)  # the hot path: one lookup, one call
                 if handler is not None:
                     handler(self, params)
@@ -195,7 +214,8 @@ class ReceiptPrinter:
         self.qr_module_dots, self.qr_level, self.qr_data = 3, "L", b""
         self.graphic: tuple[int, int] | None = None
         self._line: list[tuple[str, bytearray]] = []
-        self._band_open = False
+        self._band_dots = 0  # height of an ESC * band waiting for the line feed that prints it
+        self._image_open = False  # a band was just printed: the next one continues its image
 
     def _execute_other(self, name: str, p: bytes) -> None:
         if name.startswith("?"):
@@ -205,7 +225,7 @@ class ReceiptPrinter:
         # Every other known command only changes settings this model does not track.
 
     def _text(self, p: bytes) -> None:
-        self._band_open = False
+        self._band_dots, self._image_open = 0, False
         encoding = "gb18030" if self.chinese else self.encoding
         if self._line and self._line[-1][0] == encoding:
             self._line[-1][1].extend(p)
@@ -224,15 +244,16 @@ class ReceiptPrinter:
 
     def _line_feed(self, _: bytes = b"") -> None:
         if not self._line:
-            band = 24 if self._band_open else 0
-            self._advance(max(self.spacing_dots, band))
+            self._advance(max(self.spacing_dots, self._band_dots))
+            self._image_open, self._band_dots = self._band_dots > 0, 0
             return
         text, self._line = self._decoded(), []
         key = (self.align, self.bold, self.underline, self.width, self.height)
         style = _STYLES.get(key) or _STYLES.setdefault(key, LineStyle(*key))
         rise = max(self.spacing_dots, self.settings.char_height_dots * self.height)
         receipt = self._receipt
-        for part in _wrap(text, self.settings.chars_per_line // self.width):
+        columns = max(self.settings.chars_per_line // self.width, 1)  # too wide: one a line
+        for part in _wrap(text, columns):
             if not self._advance(rise):
                 return
             receipt.lines.append(part)
@@ -285,32 +306,43 @@ class ReceiptPrinter:
         self._image(Image(width, height, "GS v 0"), height)
 
     def _image(self, image: Image, dots: int) -> None:
-        self._band_open = False
+        self._band_dots = 0
         if self._advance(dots):
             self._receipt.images.append(image)
 
     def _column_band(self, p: bytes) -> None:
-        """ESC * prints one band on the next line feed; consecutive bands make one image."""
+        """ESC * prints one band on the next line feed. Bands of one width with nothing but
+        that line feed between them make one image; any other command ends the image."""
         band = 8 if p[0] in (0, 1) else 24
         width = p[1] | p[2] << 8
         images = self._receipt.images
-        if self._band_open and images and images[-1].command == "ESC *":
-            last = images[-1]
-            images[-1] = Image(last.width_dots, last.height_dots + band, "ESC *")
+        last = images[-1] if self._image_open and images else None
+        if last is not None and last.command == "ESC *" and last.width_dots == width:
+            images[-1] = Image(width, last.height_dots + band, "ESC *")
         else:
             images.append(Image(width, band, "ESC *"))
-        self._band_open = True
+        self._band_dots, self._image_open = band, False
 
     def _extended(self, name: str, p: bytes) -> None:
-        if name == "GS ( k" and p[:1] == b"1":
+        has_functions = name in ("GS ( k", "GS ( L", "GS 8 L")
+        if has_functions and len(p) < 2:  # the declared length leaves out the function itself
+            self._reject(name)
+        elif name == "GS ( k" and p[:1] == b"1":
             self._qr(p[1], p[2:])
         elif name in ("GS ( L", "GS 8 L"):
-            self._graphics(p[1], p[2:])
+            self._graphics(name, p[1], p[2:])
         else:
             self.unknown_commands[f"{name} fn={p[1] if len(p) > 1 else '?'}"] += 1
 
+    def _reject(self, name: str) -> None:
+        """A malformed command: already skipped by its declared length, now reported."""
+        self.command_errors[name] += 1
+        self._tell(StatusUpdate.COMMAND_ERROR)
+
     def _qr(self, fn: int, args: bytes) -> None:
-        if fn == 67:
+        if len(args) < QR_ARGUMENTS.get(fn, 0):
+            self._reject(f"GS ( k 1 fn={fn}")
+        elif fn == 67:
             self.qr_module_dots = args[0]
         elif fn == 69:
             self.qr_level = QR_LEVELS.get(args[0], self.qr_level)
@@ -325,7 +357,7 @@ class ReceiptPrinter:
             self.unknown_commands[f"GS ( k 1 fn={fn}"] += 1
 
     def _print_qr(self) -> None:
-        self._band_open = False
+        self._band_dots = 0
         version = qr_version(len(self.qr_data), self.qr_level)
         if version is None:  # the printer prints nothing for data beyond version 40
             self.unknown_commands["GS ( k 1 fn=81 (data too long)"] += 1
@@ -340,15 +372,17 @@ class ReceiptPrinter:
                 )
             )
 
-    def _graphics(self, fn: int, args: bytes) -> None:
-        if fn == 112 and len(args) >= 8:
+    def _graphics(self, name: str, fn: int, args: bytes) -> None:
+        if fn == 112 and len(args) < 8:  # a, bx, by, c, xL, xH, yL, yH
+            self._reject(f"{name} fn=112")
+        elif fn == 112:
             by = args[2]
             self.graphic = (args[4] | args[5] << 8, (args[6] | args[7] << 8) * by)
         elif fn in (2, 50) and self.graphic is not None:
             width, height = self.graphic
             self._image(Image(width, height, "GS ( L"), height)
         elif fn not in (48, 49, 65, 66, 67):
-            self.unknown_commands[f"GS ( L fn={fn}"] += 1
+            self.unknown_commands[f"{name} fn={fn}"] += 1
 
     def _status(self, p: bytes) -> None:
         """DLE EOT n: one status byte, bits as the ESC/POS manual gives them."""

@@ -16,6 +16,9 @@ class StatusUpdate(enum.Enum):
     REC_PAPEROK = "PTR_SUE_REC_PAPEROK"
     JAM = "PTR_SUE_JAM"  # vendor extension: the standard folds jams into E_FAILURE
     JAM_OK = "PTR_SUE_JAM_OK"
+    # Vendor extension, as printers report a command syntax error: a malformed command was
+    # skipped. Not a fault: printing goes on, so no paired OK follows.
+    COMMAND_ERROR = "PTR_SUE_COMMAND_ERROR"
 
 
 class ExtendedError(enum.Enum):

@@ -136,3 +136,21 @@ def test_real_time_status_reports_cover_paper_and_jam():
     printer.jam()
     printer.write(b"\x10\x04\x03")
     assert printer.read()[0] & 0x08
+
+
+def test_column_images_back_to_back_or_around_a_barcode_stay_separate():
+    p = Dummy()
+    p.image(PILImage.new("1", (32, 48)), impl="bitImageColumn")
+    p.image(PILImage.new("1", (32, 24)), impl="bitImageColumn")
+    p.barcode("4006381333931", "EAN13")
+    p.image(PILImage.new("1", (32, 24)), impl="bitImageColumn")
+    band = b"\x1b*\x21\x02\x00" + bytes(6)  # one 24-dot band, two columns wide
+    p._raw(band + b"\n" + band + b"\n\n" + band + b"\n")  # a blank line between: two images
+    (receipt,) = feed(p.output, 4096).receipts
+    assert [(i.command, i.width_dots, i.height_dots) for i in receipt.images] == [
+        ("ESC *", 32, 48),
+        ("ESC *", 32, 24),
+        ("ESC *", 32, 24),
+        ("ESC *", 2, 48),
+        ("ESC *", 2, 24),
+    ]
