@@ -64,12 +64,12 @@ def integers(
     items = values if isinstance(values, np.ndarray | list | tuple) else list(values)
     array = np.asarray(items)
     name = row or (lambda i: f"{field}[{i}]")
-    if array.dtype.kind in "iu" and not isinstance(items, np.ndarray):
-        # numpy reads [1, True] as [1, 1]: with a bool among the integers, each is checked in
-        # turn, so the error names the first bad row whatever is wrong with it.
-        if any(isinstance(value, bool | np.bool_) for value in items):
-            for i, value in enumerate(items):
-                integer(value, name(i), low, high, what)
+    # numpy reads [1, True] as [1, 1]: with a bool among the integers, each is checked in
+    # turn, so the error names the first bad row whatever is wrong with it.
+    has_bool = array.dtype.kind in "iu" and not isinstance(items, np.ndarray)
+    if has_bool and any(isinstance(value, bool | np.bool_) for value in items):
+        for i, value in enumerate(items):
+            integer(value, name(i), low, high, what)
     if array.ndim != 1:
         raise InvalidInput(field, f"must be a flat sequence, got {array.ndim} dimensions")
     if len(array) == 0:
