@@ -6,37 +6,22 @@ read the same way: the event log, each store's queue monitor, running KPIs.
 
 from __future__ import annotations
 
-import mesa
-import simpy
-
 from sim.agents.shopper import Shopper
-from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.engine.agenda import SimpyAgenda
-from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.clocked import ClockedModel
 from sim.engine.day_jobs import DayJobs
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.metrics.running import RunningKpis
 from sim.processes.checkout import QueueMonitor
 from sim.wiring import Modules, Setting, build, connect, day_jobs
+from sim.world.calendar import store_calendar
 from sim.world.catalog import Catalog
 from sim.world.population import Population
 
-STEP_MIN = 60.0
 
-
-def store_calendar(config: RunConfig) -> Calendar:
-    return Calendar(
-        start=config.start_date,
-        opens_min=clock_minutes(config.store.opens),
-        closes_min=clock_minutes(config.store.closes),
-        weekday_factors=tuple(config.store.weekday_factors),
-        hourly_weights=tuple(config.store.hourly_weights),
-    )
-
-
-class TwinModel(mesa.Model):
+class TwinModel(ClockedModel):
     """A chain of stores in the detailed fidelity.
 
     Staff and in-store shoppers are Mesa agents; a shopper exists as an agent only while
@@ -47,11 +32,12 @@ class TwinModel(mesa.Model):
     """
 
     def __init__(self, config: RunConfig, modules: Modules | None = None) -> None:
+        if config.mode != "store":
+            raise ValueError(f"mode {config.mode!r}: the twin runs stores (see sim.validation)")
         streams = Streams(config.seed)
-        super().__init__(rng=streams.get("model"))
+        super().__init__(config.days, streams.get("model"))
         self.config = config
         self.streams = streams
-        self.env = simpy.Environment()
         self.log = EventLog()
         self.calendar = store_calendar(config)
         self.catalog = Catalog.from_config(config.store.catalog)
@@ -97,17 +83,12 @@ class TwinModel(mesa.Model):
         return [s for s in self.agents_by_type.get(Shopper, ()) if s.store == store]
 
     @property
-    def horizon_min(self) -> float:
-        return self.config.days * MINUTES_PER_DAY
-
-    @property
     def visits(self) -> int:
         return sum(store.visits for store in self.stores)
 
-    def step(self, minutes: float = STEP_MIN) -> None:
-        """Run `minutes` of simulated time (up to the run's horizon)."""
+    def advance(self, end: float) -> None:
+        """Run to minute `end`, each day job on its minute before anything else of it."""
         env, jobs = self.env, self.day_jobs
-        end = min(env.now + minutes, self.horizon_min)
         while jobs.next_time() <= end:
             t = jobs.next_time()
             if t > env.now:
@@ -116,9 +97,6 @@ class TwinModel(mesa.Model):
         if end > env.now:
             env.run(until=end)
         if env.now >= self.horizon_min and not self._ended:
-            self._ended = True  # the run ends: book what the tills forwarded since the intake
+            self._ended = True  # the run ends: book what the tills forwarded since the intake,
             self.head_office.book_intake(env.now)
-
-    def run(self) -> None:
-        while self.env.now < self.horizon_min:
-            self.step()
+            self.devices.report_run_end()  # and report what is still down or unforwarded

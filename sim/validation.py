@@ -1,9 +1,10 @@
 """The M/M/c validation model: the twin's checkout against queueing theory.
 
 Flat Poisson arrivals, around the clock, go straight to `validate.lanes` lanes with
-exponential service: no browsing, no balking, no reneging, no devices, no modules. It shares
-the twin's `Checkout` (lanes, queue, queue monitor) and arrival process, so the Erlang C
-mean wait and Little's law check the queueing core the stores run on
+exponential service: no browsing, no balking, no reneging, no devices, no modules. It runs
+the twin's own queueing code (`Checkout`: lanes, queue and queue monitor, and `wait_for_lane`,
+which the journey's checkout uses) on arrival times from the twin's `arrival_times`, so the
+Erlang C mean wait and Little's law check the queueing core the stores run on
 (`tests/sim/test_validate_mmc.py`).
 """
 
@@ -12,28 +13,33 @@ from __future__ import annotations
 import math
 from collections.abc import Generator
 
-import mesa
 import simpy
 
 from sim.config.schema import RunConfig
 from sim.engine.calendar import MINUTES_PER_DAY
+from sim.engine.clocked import ClockedModel
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.metrics.running import RunningKpis
-from sim.model import STEP_MIN, store_calendar
 from sim.processes.arrivals import arrival_times
-from sim.processes.checkout import Checkout, QueueMonitor
-from sim.processes.events import CheckoutJoined, ServiceStarted, VisitEnded, VisitStarted
+from sim.processes.checkout import Checkout, QueueMonitor, wait_for_lane
+from sim.processes.events import (
+    CheckoutJoined,
+    SaleCompleted,
+    ServiceStarted,
+    VisitEnded,
+    VisitStarted,
+)
+from sim.world.calendar import store_calendar
 
 
-class MmcModel(mesa.Model):
+class MmcModel(ClockedModel):
     def __init__(self, config: RunConfig) -> None:
         if config.validate is None:
             raise ValueError("mode validate_mmc needs the validate section")
         streams = Streams(config.seed)
-        super().__init__(rng=streams.get("model"))
+        super().__init__(config.days, streams.get("model"))
         self.config = config
-        self.env = simpy.Environment()
         self.log = EventLog()
         self.calendar = store_calendar(config)
         self.store = config.chain.stores[0].id
@@ -47,19 +53,6 @@ class MmcModel(mesa.Model):
     @property
     def monitors(self) -> dict[str, QueueMonitor]:
         return {self.store: self.checkout.monitor}
-
-    @property
-    def horizon_min(self) -> float:
-        return self.config.days * MINUTES_PER_DAY
-
-    def step(self, minutes: float = STEP_MIN) -> None:
-        end = min(self.env.now + minutes, self.horizon_min)
-        if end > self.env.now:
-            self.env.run(until=end)
-
-    def run(self) -> None:
-        while self.env.now < self.horizon_min:
-            self.step()
 
     def _arrivals(self) -> Generator[simpy.Event, None, None]:
         v = self.config.validate
@@ -81,10 +74,9 @@ class MmcModel(mesa.Model):
         log.append(VisitStarted(env.now, store, visit, -1, 1, "walk_in"))
         log.append(CheckoutJoined(env.now, store, visit, lanes.waiting))
         joined = env.now
-        lane = lanes.take_free()
-        if lane is None:
-            lane = yield lanes.join()
+        lane = yield from wait_for_lane(env, lanes)  # endless patience: nobody reneges
         log.append(ServiceStarted(env.now, store, visit, lane, env.now - joined))
         yield env.timeout(service_min)
+        log.append(SaleCompleted(env.now, store, visit, -1, lane, 0, 0, "none"))
         lanes.release(lane)
-        log.append(VisitEnded(env.now, store, visit, "served"))
+        log.append(VisitEnded(env.now, store, visit, "bought"))

@@ -48,8 +48,8 @@ from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.devices.store_devices import StoreDevices
 from sim.engine.agenda import Agenda
-from sim.engine.calendar import Calendar
-from sim.engine.day_jobs import DayJob, at_clock, at_closing, at_opening, every
+from sim.engine.calendar import MINUTES_PER_DAY, Calendar
+from sim.engine.day_jobs import DayJob, Run, at_clock, at_closing, at_opening, every
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.world.catalog import Catalog
@@ -68,6 +68,8 @@ class Modules:
     ledger: LedgerPort
     marketing: MarketingPort
     tiering: TieringPort
+    # The secrets the modules were given, for the end-of-run check that none reached a file.
+    secrets: tuple[str, ...] = ()
 
     @classmethod
     def from_config(cls, config: RunConfig, categories: tuple[str, ...]) -> Modules:
@@ -75,14 +77,11 @@ class Modules:
         inventory, ledger = build_inventory(config), build_ledger(config)
         # Without stock tracking, orders are not checked against stock: the store ships them.
         orders = build_orders(config, inventory if config.stock.enabled else None, ledger)
+        membership, secret = build_membership(config, categories)
         return cls(
-            build_membership(config, categories),
-            inventory,
-            orders,
-            ledger,
-            build_marketing(config),
-            build_tiering(config),
-        )
+            membership, inventory, orders, ledger, build_marketing(config), build_tiering(config),
+            (secret,) if secret else (),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -118,84 +117,154 @@ class Parts:
     turnover: StaffTurnover | None = None
 
 
-def build(config: RunConfig, s: Setting, modules: Modules) -> Parts:
+def build(config: RunConfig, setting: Setting, modules: Modules) -> Parts:
     """Every part, in dependency order, each handed what it needs."""
-    m = modules
     store_ids = [site.id for site in config.chain.stores]
-    membership_desk = MembershipDesk(s.log, s.calendar, m.membership, s.population, s.catalog,
-                                     config.strategy.member_capture, store_ids,
-                                     platform=m.marketing.policy)  # fmt: skip
-    owners = _franchise_owners(config, s.agents)
+    membership_desk = MembershipDesk(
+        setting.log,
+        setting.calendar,
+        modules.membership,
+        setting.population,
+        setting.catalog,
+        config.strategy.member_capture,
+        store_ids,
+        platform=modules.marketing.policy,
+    )
+    owners = _franchise_owners(config, setting.agents)
     tracked = config.stock.enabled
-    head_office = HeadOffice(s.log, s.calendar, m.orders, m.ledger, m.tiering,
-                             m.inventory if tracked else None, config.chain, owners)  # fmt: skip
+    head_office = HeadOffice(
+        setting.log,
+        setting.calendar,
+        modules.orders,
+        modules.ledger,
+        modules.tiering,
+        modules.inventory if tracked else None,
+        config.chain,
+        owners,
+    )
     transfers = stock_room = None
     if tracked:
-        at = s.calendar.datetime_at(0.0)
+        at = setting.calendar.datetime_at(0.0)
         for owner in owners:  # the owners' opening shares, before anything sells
-            m.inventory.set_share(owner.store, SalesChannel.ONLINE, owner.pool_share, at)
+            modules.inventory.set_share(owner.store, SalesChannel.ONLINE, owner.pool_share, at)
         stock = config.stock
         if stock.transfers:
-            rules = TransferRules(short_days=stock.transfer_short_days,
-                                  long_days=stock.transfer_long_days,
-                                  target_days=stock.transfer_target_days)  # fmt: skip
-            transfers = StoreTransfers(s.log, s.calendar, m.inventory, m.orders, rules)
+            rules = TransferRules(
+                short_days=stock.transfer_short_days,
+                long_days=stock.transfer_long_days,
+                target_days=stock.transfer_target_days,
+            )
+            transfers = StoreTransfers(
+                setting.log, setting.calendar, modules.inventory, modules.orders, rules
+            )
         priority = head_office.stock_priority if stock.priority == "by_tier" else None
-        stock_room = StockRoom(s.log, s.calendar, m.inventory, config, s.catalog, transfers,
-                               priority)  # fmt: skip
-    shop = OnlineShop(s.log, s.calendar, m.orders, s.catalog, s.population,
-                      s.streams.get("online-shop"), s.agenda,
-                      config.population.pickup_share)  # fmt: skip
-    marketing_desk = MarketingDesk(s.log, s.calendar, m.marketing, m.membership, membership_desk,
-                                   s.population, s.catalog, config.strategy.campaigns,
-                                   config.population.online_orders_per_week, shop,
-                                   s.streams.get("online"), s.agenda,
-                                   head_office.campaign_budgets)  # fmt: skip
-    devices = StoreDevices(s.env, config.hardware, s.streams, s.log, head_office.receive,
-                           swap_rolls_at_near_end=config.strategy.printer_roll
-                           == "swap_at_near_end")  # fmt: skip
+        stock_room = StockRoom(
+            setting.log,
+            setting.calendar,
+            modules.inventory,
+            config,
+            setting.catalog,
+            transfers,
+            priority,
+        )
+    shop = OnlineShop(
+        setting.log,
+        setting.calendar,
+        modules.orders,
+        setting.catalog,
+        setting.population,
+        setting.streams.get("online-shop"),
+        setting.agenda,
+        config.population.pickup_share,
+    )
+    marketing_desk = MarketingDesk(
+        setting.log,
+        setting.calendar,
+        modules.marketing,
+        modules.membership,
+        membership_desk,
+        setting.population,
+        setting.catalog,
+        config.strategy.campaigns,
+        config.population.online_orders_per_week,
+        shop,
+        setting.streams.get("online"),
+        setting.agenda,
+        head_office.campaign_budgets,
+    )
+    devices = StoreDevices(
+        setting.env,
+        config.hardware,
+        setting.streams,
+        setting.log,
+        head_office.receive,
+        swap_rolls_at_near_end=config.strategy.printer_roll == "swap_at_near_end",
+    )
     aisle = None
     if stock_room is not None and config.strategy.endless_aisle.enabled:
-        aisle = AisleOrders(s.log, s.catalog, shop, membership_desk, stock_room)
+        aisle = AisleOrders(setting.log, setting.catalog, shop, membership_desk, stock_room)
     by_tier = config.chain.staff_hours == "by_tier"
-    desks = StoreDesks(membership_desk, shop, stock_room, aisle,
-                       head_office.staff_hours_factor if by_tier else None)  # fmt: skip
+    desks = StoreDesks(
+        membership_desk,
+        shop,
+        stock_room,
+        aisle,
+        head_office.staff_hours_factor if by_tier else None,
+    )
     stores = [
         DetailedStore(
             site,
             config,
-            agents=s.agents,
-            env=s.env,
-            log=s.log,
-            calendar=s.calendar,
-            population=s.population,
-            catalog=s.catalog,
-            streams=s.streams,
+            agents=setting.agents,
+            env=setting.env,
+            log=setting.log,
+            calendar=setting.calendar,
+            population=setting.population,
+            catalog=setting.catalog,
+            streams=setting.streams,
             devices=devices,
             desks=desks,
         )
         for site in config.chain.stores
     ]
     tasks = config.strategy.guide_tasks
-    horizon = config.days * 1440.0
+    horizon = config.days * MINUTES_PER_DAY
     task_desks = [
         GuideTaskDesk(
             store,
-            s.log,
-            s.calendar,
-            m.membership,
+            setting.log,
+            setting.calendar,
+            modules.membership,
             membership_desk.person_of,
             tasks,
-            s.streams.get(f"guide_tasks/{store.id}"),
+            setting.streams.get(f"guide_tasks/{store.id}"),
             horizon,
         )
         for store in stores
         if tasks.enabled
     ]
-    turnover = StaffTurnover(s.log, s.calendar, m.membership,
-                             config.store.guide_turnover_per_year, stores, s.streams)  # fmt: skip
-    return Parts(modules, membership_desk, head_office, owners, stock_room, transfers, shop,
-                 marketing_desk, devices, stores, task_desks, turnover)  # fmt: skip
+    turnover = StaffTurnover(
+        setting.log,
+        setting.calendar,
+        modules.membership,
+        config.store.guide_turnover_per_year,
+        stores,
+        setting.streams,
+    )
+    return Parts(
+        modules,
+        membership_desk,
+        head_office,
+        owners,
+        stock_room,
+        transfers,
+        shop,
+        marketing_desk,
+        devices,
+        stores,
+        task_desks,
+        turnover,
+    )
 
 
 def _franchise_owners(config: RunConfig, agents: mesa.Model) -> list[FranchiseOwner]:
@@ -226,11 +295,13 @@ def day_jobs(parts: Parts, config: RunConfig) -> list[DayJob]:
     """
     office, stock, shop = parts.head_office, parts.stock_room, parts.shop
     send_at = clock_minutes(config.strategy.campaigns.send_at)
+    campaigns = config.strategy.campaigns.enabled
+    task_desks = [desk.open_day for desk in parts.task_desks]
     table = [
         ("transfers arrive", at_opening(), parts.transfers and parts.transfers.open_day),
         ("stock arrives", at_opening(), stock and stock.open_day),
-        ("guide tasks", at_opening(START_AFTER_OPENING_MIN), _each(parts.task_desks, "open_day")),
-        ("campaign", at_clock(send_at), parts.marketing_desk.send_campaign),
+        ("guide tasks", at_opening(START_AFTER_OPENING_MIN), _each(task_desks)),
+        ("campaign", at_clock(send_at), campaigns and parts.marketing_desk.send_campaign),
         ("till intake", every(INTAKE_EVERY_MIN), lambda day, at: office.book_intake(at)),
         ("till intake at closing", at_closing(), lambda day, at: office.book_intake(at)),
         ("membership", at_closing(), parts.membership_desk.close_day),
@@ -243,11 +314,10 @@ def day_jobs(parts: Parts, config: RunConfig) -> list[DayJob]:
     return [DayJob(name, slot, run) for name, slot, run in table if run]
 
 
-def _each(desks: list, method: str):
-    """One job running `method(day, at)` of every desk, in order; None if there is none."""
-    if not desks:
+def _each(runs: list[Run]) -> Run | None:
+    """One job running each of `runs`, in order; None if there is none."""
+    if not runs:
         return None
-    runs = [getattr(desk, method) for desk in desks]
 
     def run(day: int, at: float) -> None:
         for each in runs:

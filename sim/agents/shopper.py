@@ -11,7 +11,6 @@ paths agree (common random numbers).
 
 from __future__ import annotations
 
-import bisect
 import math
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -73,7 +72,7 @@ class Shopper(mesa.Agent):
         customer: int,
         party_size: int,
         draws: list[float],
-        people: Population | None = None,
+        people: Population,
         spend_scale: float = 1.0,
     ) -> None:
         super().__init__(model)
@@ -85,10 +84,8 @@ class Shopper(mesa.Agent):
         self.guide = None  # the guide who helped her, if one did: credit for capture
         self.phase = Phase.BROWSING
         self._draws = draws
-        # Her walk through the zones: each zone she browses, from the minute she enters it.
-        self._zones: list[str] = []
-        self._zone_starts: list[float] = []
-        self._walk_ends = -math.inf
+        # Her walk through the zones: when it began, the zones and her minutes in each.
+        self._walk: tuple[float, tuple[str, ...], list[float]] | None = None
 
     @property
     def budget_cents(self) -> int:
@@ -109,19 +106,19 @@ class Shopper(mesa.Agent):
     def exponential(self, draw: int, mean: float) -> float:
         return -mean * math.log1p(-self._draws[draw])
 
-    def plan_walk(self, start: float, zones: list[tuple[str, float]]) -> float:
-        """She walks through `zones` (name, minutes) from `start`; returns the minutes in all."""
-        t = start
-        for name, minutes in zones:
-            self._zones.append(name)
-            self._zone_starts.append(t)
-            t += minutes
-        self._walk_ends = t
-        return t - start
+    def walk(self, start: float, zones: tuple[str, ...], minutes: list[float]) -> float:
+        """From `start` she spends `minutes[k]` in zone `zones[k]` (0: she skips it), in order;
+        returns the minutes in all. Kept only to tell where she is (`zone_at`)."""
+        self._walk = (start, zones, minutes)
+        return sum(minutes)
 
     def zone_at(self, t: float) -> str | None:
-        """The zone she is browsing at minute `t`; None once her walk is over (or before)."""
-        if not self._zones or t >= self._walk_ends:
+        """The zone she is browsing at minute `t`; None before or after her walk."""
+        if self._walk is None:
             return None
-        k = bisect.bisect_right(self._zone_starts, t) - 1
-        return self._zones[k] if k >= 0 else None
+        start, zones, minutes = self._walk
+        for name, spent in zip(zones, minutes, strict=True):
+            if start <= t < start + spent:
+                return name
+            start += spent
+        return None

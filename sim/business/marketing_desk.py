@@ -4,7 +4,7 @@ Two day jobs. At the campaigns' send time (`send_campaign`), when a campaign is 
 desk launches it through the marketing module on the membership module's snapshot; the
 module decides who is sent what (audience, holdout, contact policy, budget). What recipients
 do is the response model's call: the twin draws it, reports to the module what a platform
-would report (delivered, opened, clicked, unfollows), keeps the truth (the chance the push
+would report (delivered, opened, clicked, orders, unfollows), keeps the truth (the chance the push
 added to each recipient's buying), and those who order do so an hour later. After closing
 (`close_day`), members order online on their own (a rate scaled by their digital adoption),
 and when a campaign's credit window has ended, the module's measured uplift is logged beside

@@ -10,6 +10,7 @@ from pydantic.dataclasses import dataclass
 from sim.config.fields import (
     STRICT,
     Clock,
+    Finite,
     NonNegative,
     Positive,
     PositiveInt,
@@ -24,7 +25,7 @@ PrinterFault = Literal["paper_empty", "cover_open", "jam"]
 class DoorCounterConfig:
     side_by_side_prob: Probability  # chance that a party of two or more enters abreast
     miss_prob_side_by_side: Probability  # chance that each extra person abreast is missed
-    drift_per_day: float  # multiplicative drift of the count per day (0.01 = +1 %/day)
+    drift_per_day: Finite  # multiplicative drift of the count per day (0.01 = +1 %/day)
 
 
 @dataclass(config=STRICT)

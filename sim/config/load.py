@@ -25,6 +25,9 @@ from sim.config.schema import RunConfig
 
 CONFIG_NAME = "config"
 MAX_SWEEP_JOBS = 10_000
+# Settings that must never reach a file the project writes (results, manifests, failures).
+SECRET_KEYS = ("modules.membership.secret",)
+REDACTED = "<redacted>"
 
 
 def config_dir() -> Path:
@@ -57,8 +60,27 @@ def key_path(loc: Sequence[Any]) -> str:
 
 
 def to_dict(config: RunConfig) -> dict[str, Any]:
-    """The config as plain JSON-ready data (dates as ISO strings)."""
-    return _ADAPTER.dump_python(config, mode="json")
+    """The config as plain JSON-ready data (dates as ISO strings), secrets redacted: what
+    files and a run's identity (its config hash) are made of."""
+    data = _ADAPTER.dump_python(config, mode="json")
+    for key in SECRET_KEYS:
+        *parents, name = key.split(".")
+        section = data
+        for part in parents:
+            section = section.get(part) or {}
+        if section.get(name) is not None:
+            section[name] = REDACTED
+    return data
+
+
+def redact_overrides(overrides: Sequence[str]) -> list[str]:
+    """Command-line overrides as they may be written down: a secret's value redacted."""
+    return [
+        f"{o.partition('=')[0]}={REDACTED}"
+        if o.partition("=")[0].lstrip("+~") in SECRET_KEYS
+        else o
+        for o in overrides
+    ]
 
 
 def validate(cfg: DictConfig | dict) -> RunConfig:
@@ -79,6 +101,8 @@ def validate(cfg: DictConfig | dict) -> RunConfig:
                 else f"{key_path(item['loc'])}: {message}"
             )
         raise ConfigErrors(problems) from None
+    if not problems:  # the modules as a run builds them, once their settings are sound
+        problems.extend(modules.build_problems(config))
     if problems:
         raise ConfigErrors(problems)
     return config
@@ -118,7 +142,7 @@ def check_overrides(overrides: Sequence[str], multirun: bool) -> None:
 
     Overrides of Hydra's own settings (`hydra.run.dir=...`) are left to Hydra.
     """
-    own = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    own = [o for o in overrides if not is_hydras(o)]
     jobs = expand_sweep(own) if multirun else [list(own)]
     problems: list[str] = []
     for job in jobs:
@@ -126,6 +150,13 @@ def check_overrides(overrides: Sequence[str], multirun: bool) -> None:
         problems.extend(prefix + p for p in _job_problems(job))
     if problems:
         raise ConfigErrors(problems)
+
+
+def is_hydras(override: str) -> bool:
+    """An override of Hydra's own settings (`hydra.run.dir=...`, `hydra/launcher=...`),
+    left to Hydra; `hydrant=1` is not one."""
+    key = override.lstrip("+~").partition("=")[0]
+    return key == "hydra" or key.startswith(("hydra.", "hydra/"))
 
 
 def _job_problems(job: list[str]) -> list[str]:

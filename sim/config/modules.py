@@ -1,8 +1,9 @@
-"""Checks of the business modules' own settings (contact rules, tier rules...), run with the
-schema checks so that every problem is listed before anything starts.
+"""Checks of the business modules' own settings (contact rules, tier rules, the membership
+secret...), run with the schema checks so that every problem is listed before anything starts.
 
-Nested objects are built (`_partial_`: the modules themselves only when the run starts), and
-a module's own `InvalidInput` is reported under its full key path.
+First the nested objects of each spec are built (`_partial_`), then, once the whole config is
+valid, each module itself, exactly as a run builds it; a module's own `InvalidInput` is
+reported under its full key path.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from hydra.errors import InstantiationException
 from hydra.utils import instantiate
 
 from retail.errors import InvalidInput
-from sim.config.schema import MODULES
+from sim.config.schema import MODULES, RunConfig
 
 
 def problems(modules: Any) -> list[str]:
@@ -40,4 +41,19 @@ def _module_problems(spec: dict[str, Any]) -> list[str]:
         if isinstance(cause, InvalidInput):  # the module's own words, naming its field
             return [f"{cause.field}: {cause.reason}"]
         return [f"_target_: cannot build {target}: {cause or error}"]
+    return []
+
+
+def build_problems(config: RunConfig) -> list[str]:
+    """Each problem of building the modules as the run will (`modules.<module>.<field>:
+    reason`)."""
+    from sim.wiring import Modules  # the simulator's wiring: only once the schema holds
+    from sim.world.catalog import Catalog
+
+    try:
+        Modules.from_config(config, Catalog.from_config(config.store.catalog).category_names)
+    except InvalidInput as error:
+        return [f"{error.field}: {error.reason}"]
+    except TypeError as error:
+        return [str(error)]
     return []

@@ -16,6 +16,7 @@ from pydantic.dataclasses import dataclass
 from hardware_models.faults import KINDS as FAULT_KINDS
 from retail.membership import SEGMENT_NAMES
 from sim.config.fields import (
+    MAX_CENTS,
     STRICT,
     Cents,
     Clock,
@@ -24,9 +25,30 @@ from sim.config.fields import (
     Positive,
     PositiveInt,
     Probability,
+    TimeOfDay,
     clock_minutes,
+    count,
+    real,
 )
 from sim.config.hardware import HardwareConfig, device_names
+
+MAX_DAYS = 3_660  # ten years of detailed simulation
+MAX_POPULATION = 100_000_000  # people in one chain's catchment
+MAX_DAILY_VISITORS = 1_000_000  # parties a day at one store
+MAX_TRAFFIC_FACTOR = 100.0
+
+Latitude = real(ge=-90, le=90)
+Longitude = real(ge=-180, le=180)
+TrafficFactor = real(ge=0.0, le=MAX_TRAFFIC_FACTOR)
+Price = count(ge=1, le=MAX_CENTS)
+DailyVisitors = real(gt=0.0, le=MAX_DAILY_VISITORS)
+BasketMean = real(ge=1.0, le=1_000)
+Lift = real(ge=1.0)
+ShareBelowOne = real(ge=0.0, lt=1.0)
+ServiceLevel = real(ge=0.5, lt=1.0)
+PopulationSize = count(ge=1, le=MAX_POPULATION)
+Seed = count(le=2**63 - 1)
+Days = count(ge=1, le=MAX_DAYS)
 
 
 @dataclass(config=STRICT)
@@ -35,9 +57,9 @@ class Site:
 
     id: Annotated[str, Field(min_length=1, max_length=16)]
     kind: Literal["direct", "franchise", "warehouse"]
-    lat: Annotated[float, Field(ge=-90, le=90)]
-    lon: Annotated[float, Field(ge=-180, le=180)]
-    traffic_factor: NonNegative = 1.0
+    lat: Latitude
+    lon: Longitude
+    traffic_factor: TrafficFactor = 1.0
     online_since: dt.date | None = None  # when the store began selling online (tiering)
 
 
@@ -113,7 +135,7 @@ class Zone:
     name: str
     visit_prob: Probability
     dwell_mean_min: NonNegative
-    area: Area  # where the zone lies on the floor plan
+    area: Area | None = None  # where the zone lies on the floor plan (for a live view)
 
 
 @dataclass(config=STRICT)
@@ -141,7 +163,7 @@ class Shift:
 class CatalogItem:
     sku: str
     category: str
-    price_cents: Annotated[int, Field(ge=1)]
+    price_cents: Price
 
 
 @dataclass(config=STRICT)
@@ -160,20 +182,19 @@ class StoreFormat:
     format: Literal["apparel", "convenience", "furniture"]
     opens: Clock
     closes: Clock
-    daily_visitors: Positive  # expected parties on a weekday with weekday factor 1
+    daily_visitors: DailyVisitors  # parties on a weekday at factor 1
     weekday_factors: Annotated[list[NonNegative], Field(min_length=7, max_length=7)]
     hourly_weights: Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
     party_size_probs: Annotated[list[Probability], Field(min_length=1)]
     lanes: PositiveInt
     guides: Count
-    floor: FloorPlan
     zones: Annotated[list[Zone], Field(min_length=1)]
     ask_guide_prob: Probability
     guide_wait_max_min: NonNegative  # how long she waits for a free guide before going on
     consult_mean_min: Positive
     buy_prob: Probability
     buy_prob_with_guide: Probability
-    basket_items_mean: Annotated[float, Field(ge=1.0)]
+    basket_items_mean: BasketMean
     scan_s_per_item: Positive  # at the till: scan, de-tag, fold, bag
     checkout: CheckoutBehaviour
     catalog: Annotated[list[CatalogItem], Field(min_length=1)]
@@ -183,9 +204,10 @@ class StoreFormat:
     try_on_prob: Probability = 0.0  # of browsers, how many take garments to a fitting room
     try_on_mean_min: Positive = 5.0
     fitting_wait_max_min: NonNegative = 3.0  # she gives up on trying on after this wait
-    try_on_buy_lift: Annotated[float, Field(ge=1.0)] = 1.0  # buy probability x this after a try-on
+    try_on_buy_lift: Lift = 1.0  # buy probability x this after a try-on
     spend_scale: Positive = 1.0  # a person's budget per visit here, relative to her apparel budget
-    guide_turnover_per_year: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0  # guides who quit
+    guide_turnover_per_year: ShareBelowOne = 0.0  # guides who quit
+    floor: FloorPlan | None = None  # where the zones, door, tills and rooms lie (a live view)
 
     @model_validator(mode="after")
     def _consistent(self) -> StoreFormat:
@@ -217,8 +239,16 @@ class StoreFormat:
         return self
 
     def _check_floor_plan(self) -> None:
-        """Every area on the floor, none overlapping another."""
+        """With a floor plan, every zone has its area, all on the floor, none overlapping."""
         plan = self.floor
+        placed = [zone.area is not None for zone in self.zones]
+        if plan is None:
+            if any(placed):
+                raise ValueError("floor: zones have areas, give the floor plan they lie on")
+            return
+        if not all(placed):
+            missing = [z.name for z in self.zones if z.area is None]
+            raise ValueError(f"zones: with a floor plan every zone needs its area, not {missing}")
         if self.fitting_rooms and plan.fitting_rooms is None:
             raise ValueError("floor.fitting_rooms: the format has fitting rooms, give their area")
         areas = {f"zones[{i}] ({z.name})": z.area for i, z in enumerate(self.zones)}
@@ -243,7 +273,7 @@ class StoreFormat:
 
 @dataclass(config=STRICT)
 class PopulationConfig:
-    size: PositiveInt
+    size: PopulationSize
     home_spread_km: Positive  # how far from a store people live (normal, per axis)
     distance_decay_km: Positive  # store choice: a store's pull falls by e every this many km
     female_share: Probability
@@ -315,10 +345,10 @@ class Campaigns:
     enabled: bool
     first_day: Count = 2  # the first campaign goes out on this day (0-based) ...
     every_days: PositiveInt = 7
-    send_at: Clock = "10:30"  # ... at this time: outside the quiet hours of the contact rules
+    send_at: TimeOfDay = "10:30"  # ... at this time: outside the quiet hours of the contact rules
     channel: Literal["WECHAT_TEMPLATE", "WECHAT_SERVICE", "SMS", "GUIDE_WECOM"] = "WECHAT_TEMPLATE"
     segments: list[str] = Field(default_factory=list)  # RFM segments; none: every member
-    holdout_share: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.1
+    holdout_share: ShareBelowOne = 0.1
     offer_cents: PositiveInt = 2_000  # amount off ...
     threshold_cents: Cents = 10_000  # ... a basket of at least this much (满减)
     budget_cents: Cents | None = None
@@ -344,7 +374,7 @@ class StockConfig:
     enabled: bool = True
     initial_cover_days: PositiveInt = 10  # days of expected demand on the shelves at the start
     lead_days: PositiveInt = 2  # warehouse to store: ordered at closing, on the shelf then
-    service_level: Annotated[float, Field(ge=0.5, lt=1.0)] = 0.95  # target cycle service level
+    service_level: ServiceLevel = 0.95  # target cycle service level
     warehouse_cover_days: PositiveInt = 30  # the warehouse tops up to this much chain demand
     transfers: bool = True  # store-to-store rebalancing proposed by the center at closing
     # In days of cover at expected sales: a store below `transfer_short_days` may receive from
@@ -426,8 +456,8 @@ class ValidateConfig:
 
 @dataclass(config=STRICT)
 class RunConfig:
-    seed: Count
-    days: PositiveInt
+    seed: Seed
+    days: Days
     start_date: dt.date
     mode: Literal["store", "validate_mmc"]
     progress: Literal["auto", "on", "off"]

@@ -137,6 +137,34 @@ class DeviceRecovered(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceStillDown(Event):
+    """At the end of the run, a till device still out of service (a printer fault not yet
+    fixed, a terminal not yet restarted) for `minutes` so far."""
+
+    store: str
+    device: str
+    minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class UplinkStillDown(Event):
+    """At the end of the run, the store's uplink is still down, for `minutes_down` so far."""
+
+    store: str
+    minutes_down: float
+
+
+@dataclass(frozen=True, slots=True)
+class SalesStillJournaled(Event):
+    """At the end of the run, sales a till holds in its offline journal, not yet forwarded."""
+
+    store: str
+    terminal: str
+    count: int
+    observed_by: ClassVar[str] = "device"
+
+
+@dataclass(frozen=True, slots=True)
 class MemberRecognised(Event):
     """The door beacon reported an opted-in member arriving (or mistook someone for one)."""
 

@@ -32,7 +32,14 @@ from hardware_models.sensors import (
 from hardware_models.uplink import Uplink
 from sim.config.fields import clock_minutes
 from sim.config.hardware import HardwareConfig, device_names
-from sim.devices.events import OfflineSalesForwarded, UplinkRestored, UplinkWentDown
+from sim.devices.events import (
+    DeviceStillDown,
+    OfflineSalesForwarded,
+    SalesStillJournaled,
+    UplinkRestored,
+    UplinkStillDown,
+    UplinkWentDown,
+)
 from sim.devices.sensors import DoorBeacon, DoorSensor, FittingRoomReader
 from sim.devices.till import Till
 from sim.engine.calendar import MINUTES_PER_DAY
@@ -63,6 +70,7 @@ class StoreDevices:
         self.tills: dict[str, Till] = {}  # by terminal and by printer name
         self.uplinks: dict[str, Uplink] = {}
         self._outages: dict[str, int] = {}  # overlapping outages in progress, per store
+        self._down_since: dict[str, float] = {}  # when each store's uplink went down
         self._restored: dict[str, simpy.Event] = {}  # fires when a store's link is back
         policy = config.offline
         self._policy = OfflinePolicy(policy.cap_cents, policy.max_sales, policy.max_age_h * 3600)
@@ -184,6 +192,7 @@ class StoreDevices:
         uplink = self.uplinks[store]
         self._outages[store] = self._outages.get(store, 0) + 1
         if uplink.go_down(self.env.now * SECONDS_PER_MINUTE):
+            self._down_since[store] = self.env.now
             self.log.append(UplinkWentDown(self.env.now, store))
             for till in self._store_tills(store):
                 till.terminal.link_down()
@@ -193,6 +202,7 @@ class StoreDevices:
             return
         before = uplink.downtime_s
         uplink.restore(self.env.now * SECONDS_PER_MINUTE)
+        del self._down_since[store]
         self.log.append(
             UplinkRestored(self.env.now, store, (uplink.downtime_s - before) / SECONDS_PER_MINUTE)
         )
@@ -221,6 +231,23 @@ class StoreDevices:
             event.succeed()
             return event
         return self._restored.setdefault(store, self.env.event())
+
+    def report_run_end(self) -> None:
+        """What is still wrong as the run ends, as events: uplinks and till devices still down
+        (their downtime so far) and sales still held in offline journals."""
+        now = self.env.now
+        for store, since in sorted(self._down_since.items()):
+            self.log.append(UplinkStillDown(now, store, now - since))
+        for till in {id(t): t for t in self.tills.values()}.values():
+            if till.printer_down_since is not None:
+                minutes = now - till.printer_down_since
+                self.log.append(DeviceStillDown(now, till.store, till.printer.name, minutes))
+            if till.crashed_at is not None:
+                minutes = now - till.crashed_at
+                self.log.append(DeviceStillDown(now, till.store, till.terminal.name, minutes))
+            held = len(till.terminal.journal.pending)
+            if held:
+                self.log.append(SalesStillJournaled(now, till.store, till.terminal.name, held))
 
     def _store_tills(self, store: str) -> list[Till]:
         unique = {id(t): t for t in self.tills.values() if t.store == store}

@@ -10,6 +10,7 @@ runs SimPy up to each job's minute and runs the job before anything else of that
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -83,13 +84,18 @@ class DayJobs:
         self._next = next(self._upcoming, None)
 
     def _plan(self) -> Iterator[tuple[float, int, int, DayJob]]:
-        for day in range(self.days):
-            due = [
-                (t, order, day, job)
-                for order, job in enumerate(self.jobs)
-                for t in job.slot.times(self.calendar, day)
-            ]
-            yield from sorted(due, key=lambda entry: entry[:2])
+        """Every day's jobs, merged in time order: a slot may fall past midnight (half an hour
+        after a 23:40 opening), so one day's jobs do not all come before the next day's."""
+        days = [self._day(day) for day in range(self.days)]
+        return heapq.merge(*days, key=lambda entry: (entry[0], entry[2], entry[1]))
+
+    def _day(self, day: int) -> list[tuple[float, int, int, DayJob]]:
+        due = [
+            (t, order, day, job)
+            for order, job in enumerate(self.jobs)
+            for t in job.slot.times(self.calendar, day)
+        ]
+        return sorted(due, key=lambda entry: entry[:2])
 
     @property
     def names(self) -> tuple[str, ...]:

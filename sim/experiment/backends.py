@@ -98,6 +98,9 @@ class DaskBackend:
                 cluster.close()
 
 
+BACKENDS = ("local", "serial", "dask")
+
+
 def make_backend(name: str, workers: int | None = None, address: str | None = None) -> Backend:
     if name == "serial":
         return SerialBackend()

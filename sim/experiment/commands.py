@@ -12,11 +12,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.config.load import ConfigErrors
+from sim.config.load import ConfigErrors, redact_overrides
 from sim.experiment import compare as comparing
 from sim.experiment import scenario as scenarios
 from sim.experiment import sweep as sweeping
-from sim.experiment.backends import make_backend
+from sim.experiment.backends import BACKENDS, make_backend
 from sim.experiment.jobs import JobResult
 from sim.experiment.study import results_table
 from sim.metrics.results import write_json, write_parquet
@@ -68,8 +68,14 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _backend(text: str) -> str:
+    if text not in BACKENDS:
+        raise ValueError(f"unknown {text!r}; choose {', '.join(BACKENDS)}")
+    return text
+
+
 BACKEND_OPTIONS: dict[str, Callable[[str], object]] = {
-    "backend": str,
+    "backend": _backend,
     "workers": _positive_int,
     "address": str,
     "out": Path,
@@ -139,7 +145,7 @@ def compare_command(args: list[str]) -> int:
         {
             "scenario": spec.scenario.name,
             "question": spec.scenario.question,
-            "overrides": list(spec.overrides),
+            "overrides": redact_overrides(spec.overrides),
             "replications": result.replications,
             "effects": result.effects.to_dict(orient="records"),
         },
@@ -181,10 +187,10 @@ def sweep_command(args: list[str]) -> int:
     options, overrides = split_options(args, {**BACKEND_OPTIONS, "replications": _positive_int})
     spec = sweeping.SweepSpec(tuple(overrides), options.get("replications", 1))
     root = options.get("out") or sweeping.default_root(spec)
-    study = sweeping.study(spec, root)
     backend = make_backend(
         options.get("backend", "local"), options.get("workers"), options.get("address")
     )
+    study = sweeping.study(spec, root)  # validates every job's config, then writes the manifest
     jobs = list(study.jobs.values())
     outcome = study.run(backend, jobs, _progress(console, len(jobs)))
     table = results_table(outcome.jobs, outcome.results)

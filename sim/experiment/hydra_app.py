@@ -13,6 +13,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 from rich.console import Console
 
+from sim.business.modules import secret_is_drawn
 from sim.config.load import CONFIG_NAME, config_dir, validate
 from sim.experiment.progress import SimulationProgress, kpi_table
 from sim.experiment.run import run
@@ -24,9 +25,18 @@ def hydra_run(cfg: DictConfig) -> float:
     hydra_config = HydraConfig.get()
     folder = Path(hydra_config.runtime.output_dir)
     console = Console()
+    if secret_is_drawn(config):
+        console.print(
+            "membership: no hashing secret configured (STORETWIN_MEMBER_SECRET or "
+            "modules.membership.secret); this run draws a random one and keeps it in memory only"
+        )
     progress = SimulationProgress(console, config.progress)
     try:
         outcome = run(config, folder, progress, overrides=list(hydra_config.overrides.task))
+    except BaseException:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # Hydra made it for this run; a failed run leaves nothing behind
+        raise
     finally:
         progress.close()
     console.print(

@@ -1,7 +1,9 @@
 """A job is one run of the twin: its overrides, its resolved config and the hash of that config.
 
 Jobs write their folder atomically: the run is built in a hidden `.partial` folder and renamed
-into place when complete, so an interrupted job (even `kill -9`) leaves nothing that counts.
+into place when complete, so an interrupted job (even `kill -9`) leaves nothing that counts;
+an incomplete leftover in its place is replaced, and the staging folders of killed runs are
+removed when a study runs again.
 A job that fails leaves its traceback and config in a `failed/` folder, never an exception
 that stops its siblings.
 """
@@ -12,12 +14,13 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.config.load import compose_config, to_dict, validate
+from sim.config.load import compose_config, redact_overrides, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.metrics.results import RUN_MARKER, is_complete, write_json
 
@@ -69,6 +72,46 @@ def failed_folder(root: Path, key: str) -> Path:
     return root / "failed" / key
 
 
+def replace_folder(new: Path, old: Path) -> None:
+    """Put folder `new` in the place of `old`, which may hold an incomplete leftover of an
+    interrupted run: never a moment when `old` holds a mix of the two."""
+    if not old.exists():
+        os.replace(new, old)
+        return
+    stale = old.parent / f".{old.name}.stale-{os.getpid()}"
+    shutil.rmtree(stale, ignore_errors=True)
+    os.replace(old, stale)
+    os.replace(new, old)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+STAGING = re.compile(r"^\..+\.(partial|stale)-(\d+)$")
+
+
+def clean_staging(root: Path) -> list[Path]:
+    """Remove the staging folders (`.<key>.partial-<pid>`, `.<key>.stale-<pid>`) that runs
+    killed mid-way left under `root/runs`, those of live processes on this machine apart;
+    returns what was removed."""
+    runs = root / "runs"
+    removed = []
+    for path in sorted(runs.iterdir()) if runs.is_dir() else []:
+        match = STAGING.match(path.name)
+        if match and path.is_dir() and not _alive(int(match.group(2))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def load_result(root: Path, key: str) -> JobResult | None:
     """The result of a job already done under `root`, or None if it must run."""
     folder = run_folder(root, key)
@@ -88,10 +131,10 @@ def execute(job: Job, root: Path) -> JobResult:
     shutil.rmtree(partial, ignore_errors=True)
     try:
         outcome = run(job.config, partial, progress=None, overrides=list(job.overrides))
-        if final.exists():  # a concurrent twin of this job won the race: same config, same result
+        if is_complete(final):  # a concurrent twin of this job won the race: same result
             shutil.rmtree(partial)
         else:
-            os.replace(partial, final)
+            replace_folder(partial, final)
         shutil.rmtree(failed_folder(root, job.key), ignore_errors=True)
         return JobResult(job.key, final, True, outcome.summary, wall_s=outcome.wall_s)
     except Exception:
@@ -102,6 +145,6 @@ def execute(job: Job, root: Path) -> JobResult:
         (failed / "traceback.txt").write_text(text)
         write_json(
             failed / "config.json",
-            {"overrides": list(job.overrides), "config": to_dict(job.config)},
+            {"overrides": redact_overrides(job.overrides), "config": to_dict(job.config)},
         )
         return JobResult(job.key, failed, False, None, error=text.strip().splitlines()[-1])

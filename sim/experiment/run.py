@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import platform
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -10,20 +12,17 @@ from importlib import metadata
 from pathlib import Path
 
 from retail.membership import SEGMENT_NAMES
-from sim.config.load import compose_config, to_dict, validate
+from sim.business.modules import secret_is_drawn
+from sim.config.load import compose_config, redact_overrides, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
 from sim.metrics.dashboard import kpi_dashboard
-from sim.metrics.invariants import (
-    module_breaches,
-    plain_numbers_in_folder,
-    sales_not_forwarded_once,
-)
+from sim.metrics.invariants import leaks_in_folder, module_breaches, sales_not_forwarded_once
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
-from sim.metrics.results import write_json, write_parquet
+from sim.metrics.results import RUN_MARKER, publish, write_json, write_parquet
 from sim.model import TwinModel
 from sim.validation import MmcModel
 from sim.wiring import Modules
@@ -79,7 +78,11 @@ def git_commit() -> str:
 def build_model(config: RunConfig, modules: Modules | None = None) -> TwinModel | MmcModel:
     """The model a config asks for: the twin (on `modules`, if given), or the M/M/c
     validation model."""
-    return MmcModel(config) if config.mode == "validate_mmc" else TwinModel(config, modules)
+    if config.mode == "validate_mmc":
+        if modules is not None:
+            raise ValueError("mode validate_mmc runs no business modules: none can be given")
+        return MmcModel(config)
+    return TwinModel(config, modules)
 
 
 def simulate(
@@ -105,7 +108,7 @@ def simulate_overrides(overrides: list[str]) -> TwinModel:
 def summarise(model: TwinModel) -> dict[str, float]:
     """The KPI summary of a simulated model, as `summary.json` would hold it (without the
     end-of-run invariants, which need the results folder)."""
-    events = events_frame(model.log.to_arrow())
+    events = events_frame(model.log.to_arrow(), model.config.days)
     return run_summary(events, model.monitors, model.calendar, model.config.days)
 
 
@@ -116,15 +119,16 @@ def run(
     overrides: list[str] | None = None,
     modules: Modules | None = None,
 ) -> RunOutcome:
-    """Simulate `config` (on `modules`, if given) and write its results folder; `run.json`
-    is written last."""
+    """Simulate `config` (on `modules`, if given) and write its results folder: every file is
+    made in a staging folder beside it and moved in only once all are there, `run.json` last,
+    so a run that fails leaves nothing in `folder`."""
     started = time.perf_counter()
     model = simulate(config, progress, modules)
     wall_s = time.perf_counter() - started
 
     with fewer_gc_passes():
         table = model.log.to_arrow()
-    events = events_frame(table)
+    events = events_frame(table, config.days)
     monitors = model.monitors
     daily = daily_kpis(events, monitors, model.calendar, config.days)
     summary = run_summary(events, monitors, model.calendar, config.days)
@@ -136,7 +140,36 @@ def run(
             v.arrival_rate_per_min, v.service_mean_min, v.lanes
         )
 
-    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _write(staging, model, config, events, daily, summary)
+        write_json(
+            staging / RUN_MARKER,
+            {
+                "config": to_dict(config),
+                "overrides": redact_overrides(overrides or []),
+                "membership_secret": "drawn for this run, not kept"
+                if secret_is_drawn(config)
+                else "configured (redacted)",
+                "seed": config.seed,
+                "versions": package_versions(),
+                "git_commit": git_commit(),
+                "wall_s": round(wall_s, 4),
+                "events": len(model.log),
+                "visits": visits,
+                "reference": reference,
+            },
+        )
+        publish(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
+
+
+def _write(folder: Path, model, config: RunConfig, events, daily, summary) -> None:
+    """Every results file but `run.json`; the end-of-run invariants read the folder."""
+    monitors = model.monitors
     write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
     write_parquet(folder / "kpis_daily.parquet", daily)
     plots.hourly_footfall_and_transactions(
@@ -144,32 +177,17 @@ def run(
     )
     plots.queue_length_over_day(monitors, config.days, folder / "plots" / "queue_length.png")
     if config.mode == "store":
-        leaks = plain_numbers_in_folder(folder, model.population.phone_number)
-        summary["invariant_violations"] = (
-            len(leaks) + sales_not_forwarded_once(model) + module_breaches(model)
-        )
         title = f"{config.chain.name}: {config.days} day(s) from {config.start_date}"
         title += f", seed {config.seed}"
         end = model.calendar.datetime_at(model.horizon_min)
         mix = model.membership.rfm(end)["segment"].value_counts()
         kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png",
                       rfm_mix=mix.reindex(SEGMENT_NAMES, fill_value=0))  # fmt: skip
+        leaks = leaks_in_folder(folder, model.population.phone_number, model.modules.secrets)
+        summary["invariant_violations"] = (
+            len(leaks) + sales_not_forwarded_once(model) + module_breaches(model)
+        )
     write_json(folder / "summary.json", summary)
-    write_json(
-        folder / "run.json",
-        {
-            "config": to_dict(config),
-            "overrides": list(overrides or []),
-            "seed": config.seed,
-            "versions": package_versions(),
-            "git_commit": git_commit(),
-            "wall_s": round(wall_s, 4),
-            "events": len(model.log),
-            "visits": visits,
-            "reference": reference,
-        },
-    )
-    return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
 
 
 __all__ = ["RunOutcome", "run", "simulate"]

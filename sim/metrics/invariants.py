@@ -1,7 +1,8 @@
 """Invariants checked at the end of every run; each breach is counted, none is fatal.
 
 The twin knows the truth, so it can check what no module can check about itself: that no
-plain mobile number reached the results folder, that every sale a till took reached head
+plain mobile number and no secret (the membership module's hashing key) reached the results
+folder, that every sale a till took reached head
 office exactly once (or is still waiting in a till's journal), that stock is conserved and
 the revenue ledger balances, and that no member was pushed after she unfollowed or beyond a
 frequency cap of the contact rules.
@@ -10,6 +11,7 @@ frequency cap of the contact rules.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,24 +22,28 @@ MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 TEXT_SUFFIXES = {".json", ".yaml", ".yml", ".txt", ".csv", ".html", ".md"}
 
 
-def plain_numbers_in_folder(folder: Path, numbers: np.ndarray) -> list[str]:
-    """Files of `folder` holding one of `numbers` (int64 mobile numbers) in plain form."""
+def leaks_in_folder(
+    folder: Path, numbers: np.ndarray, secrets: Sequence[str | bytes] = ()
+) -> list[str]:
+    """Files of `folder` holding one of `numbers` (int64 mobile numbers) in plain form, or
+    one of `secrets` anywhere in their bytes or text."""
     known = numbers.astype(np.int64)
+    keys = [s.encode() if isinstance(s, str) else bytes(s) for s in secrets if s]
     found = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if path.suffix == ".parquet":
-            hit = _in_table(pq.read_table(path), known)
+        raw = path.read_bytes()
+        hit = any(key in raw for key in keys)
+        if path.suffix == ".parquet":  # compressed: its text is in its columns
+            hit = hit or _in_table(pq.read_table(path), known, keys)
         elif path.suffix in TEXT_SUFFIXES:
-            candidates = MOBILE.findall(path.read_text(errors="replace"))
-            hit = bool(candidates) and np.isin(np.array(candidates, np.int64), known).any()
-        else:
-            continue  # images carry no text we wrote
+            candidates = MOBILE.findall(raw.decode(errors="replace"))
+            hit = hit or (bool(candidates) and np.isin(np.array(candidates, np.int64), known).any())
         if hit:
             found.append(path.name)
     return found
 
 
-def _in_table(table: pa.Table, known: np.ndarray) -> bool:
+def _in_table(table: pa.Table, known: np.ndarray, keys: list[bytes]) -> bool:
     for column in table.columns:
         if pa.types.is_integer(column.type):
             values = column.to_numpy(zero_copy_only=False)
@@ -47,6 +53,8 @@ def _in_table(table: pa.Table, known: np.ndarray) -> bool:
             text = "\n".join(v for v in column.to_pylist() if v)
             candidates = MOBILE.findall(text)
             if candidates and np.isin(np.array(candidates, np.int64), known).any():
+                return True
+            if any(key in text.encode() for key in keys):
                 return True
     return False
 

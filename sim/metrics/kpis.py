@@ -64,6 +64,7 @@ KPI_NAMES = (
     "hardware_downtime_min",
     "receipts_printed",
     "offline_sales_forwarded",
+    "sales_unforwarded",
     "endless_aisle_orders",
     "members_recognised",
     "store_pool_income",
@@ -116,6 +117,7 @@ LOWER_IS_BETTER = frozenset(
         "lost_sales_stockout",
         "hardware_downtime_min",
         "conversion_measurement_error",
+        "sales_unforwarded",
     }
 )
 
@@ -159,6 +161,7 @@ SUMS = {
     "staff_min_fixing_devices": ("DeviceFixed", "minutes"),
     "receipts_reprinted": ("ReceiptsReprinted", "count"),
     "uplink_down_min": ("UplinkRestored", "minutes_down"),
+    "uplink_still_down_min": ("UplinkStillDown", "minutes_down"),
     "garments_tried_true": ("GarmentsTriedOn", "garments"),
     "garments_tried_measured": ("FittingRoomTagsRead", "count"),
     "online_revenue": ("OnlineOrderPlaced", "amount_cents"),
@@ -178,6 +181,9 @@ SUMS = {
     "stock_sold": ("StockCounted", "sold"),
     "device_down_open_min": ("DeviceRecovered", "open_minutes_down"),
     "uplink_down_open_min": ("UplinkRestored", "open_minutes_down"),
+    "device_still_down_open_min": ("DeviceStillDown", "open_minutes_down"),
+    "uplink_still_down_open_min": ("UplinkStillDown", "open_minutes_down"),
+    "sales_unforwarded": ("SalesStillJournaled", "count"),
     "forwarded_on_link": ("OfflineSalesForwarded", "count"),
     "forwarded_on_restart": ("TerminalRestarted", "forwarded"),
 }
@@ -201,7 +207,12 @@ RELABELLED = {
 }
 # Device events whose time out of service (the field) ends at the event: see
 # `_with_open_downtime`.
-DOWNTIME = {"DeviceRecovered": "minutes", "UplinkRestored": "minutes_down"}
+DOWNTIME = {
+    "DeviceRecovered": "minutes",
+    "UplinkRestored": "minutes_down",
+    "DeviceStillDown": "minutes",  # at the run's end: down so far
+    "UplinkStillDown": "minutes_down",
+}
 
 
 def _totals(events: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -257,7 +268,7 @@ def kpis_from_totals(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> p
             "device_fixes": t["device_fixes"].astype("int64"),
             "staff_min_fixing_devices": t["staff_min_fixing_devices"].astype(float),
             "receipts_reprinted": t["receipts_reprinted"].astype("int64"),
-            "uplink_down_min": t["uplink_down_min"].astype(float),
+            "uplink_down_min": (t["uplink_down_min"] + t["uplink_still_down_min"]).astype(float),
             "garments_tried_true": t["garments_tried_true"].astype("int64"),
             "garments_tried_measured": t["garments_tried_measured"].astype("int64"),
             "members_new": t["members_new"].astype("int64"),
@@ -294,9 +305,12 @@ def kpis_from_totals(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> p
             "uplift_true": _ratio(t["uplift_true_sum"], t["campaigns_measured"]),
             "transfers": t["transfers"].astype("int64"),
             "inventory_turnover": _ratio(t["stock_sold"], t["on_hand_mean"]),
-            "hardware_downtime_min": (t["device_down_open_min"] + t["uplink_down_open_min"]).astype(
-                float
-            ),
+            "hardware_downtime_min": (
+                t["device_down_open_min"]
+                + t["uplink_down_open_min"]
+                + t["device_still_down_open_min"]
+                + t["uplink_still_down_open_min"]
+            ).astype(float),
             "receipts_printed": t["receipts_printed"].astype("int64"),
             "endless_aisle_orders": t["endless_aisle_orders"].astype("int64"),
             "members_recognised": t["members_recognised"].astype("int64"),
@@ -309,13 +323,17 @@ def kpis_from_totals(totals: pd.DataFrame, queue_area: pd.Series, open_min) -> p
             "offline_sales_forwarded": (t["forwarded_on_link"] + t["forwarded_on_restart"]).astype(
                 "int64"
             ),
+            "sales_unforwarded": t["sales_unforwarded"].astype("int64"),
         }
     )
 
 
-def events_frame(table: pa.Table) -> pd.DataFrame:
+def events_frame(table: pa.Table, days: int | None = None) -> pd.DataFrame:
+    """The event log as a frame with each event's `day`; given the run's `days`, what is
+    reported at the run's very end belongs to its last day."""
     frame = table.to_pandas()
-    frame["day"] = (frame["t"] // MINUTES_PER_DAY).astype("int64")
+    day = (frame["t"] // MINUTES_PER_DAY).astype("int64")
+    frame["day"] = day.clip(upper=days - 1) if days is not None else day
     return frame
 
 

@@ -1,8 +1,8 @@
 """The results folder of a run, written atomically file by file.
 
 Each file is written under a temporary name in the same folder and renamed into place,
-so a reader never sees half a file. `run.json` is written last: its presence marks a
-complete run.
+so a reader never sees half a file; a run stages its files beside the folder and moves them
+in together (`publish`). `run.json` comes last: its presence marks a complete run.
 """
 
 from __future__ import annotations
@@ -43,6 +43,17 @@ def write_json(path: Path, data: Any) -> None:
 def write_parquet(path: Path, data: pd.DataFrame | pa.Table) -> None:
     table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
     write_atomic(path, lambda tmp: pq.write_table(table, tmp))
+
+
+def publish(staging: Path, folder: Path) -> None:
+    """Move every file of `staging` into `folder` (made if need be), `run.json` last: until it
+    arrives, `folder` does not count as a complete run."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    marker = [p for p in files if p.relative_to(staging) == Path(RUN_MARKER)]
+    for path in [p for p in files if p not in marker] + marker:
+        target = folder / path.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
 
 
 def is_complete(folder: Path) -> bool:

@@ -4,7 +4,8 @@
 the same tables as the end-of-run fold (`sim.metrics.kpis`: what is counted, summed and
 reported, which events count as another kind); `summary(now)` then turns the counters into
 the run's KPIs so far with the same formulas. At the end of a run the two folds agree
-(`tests/sim/metrics/test_running.py`).
+(`tests/sim/metrics/test_kpis.py` on a hand-built log, `tests/sim/test_live_view.py` on a
+run).
 """
 
 from __future__ import annotations

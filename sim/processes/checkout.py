@@ -6,7 +6,7 @@ waiting, and the metrics fold it into time averages afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -100,3 +100,21 @@ class Checkout:
             on_closed()
         else:
             self._closing[lane] = on_closed
+
+
+def wait_for_lane(
+    env: simpy.Environment, lanes: Checkout, patience_min: float | None = None
+) -> Generator[simpy.Event, object, str | None]:
+    """A lane for her: a free one at once, else the first that frees up while she queues;
+    None if her patience (`None`: endless) ran out first, and she left the queue."""
+    lane = lanes.take_free()
+    if lane is not None:
+        return lane
+    request = lanes.join()
+    if patience_min is None:
+        return (yield request)
+    yield request | env.timeout(patience_min)
+    if not request.triggered:
+        lanes.leave_queue(request)
+        return None
+    return request.value

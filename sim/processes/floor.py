@@ -54,6 +54,7 @@ class Floor(Protocol):
     env: simpy.Environment
     log: EventLog
     format: StoreFormat
+    zone_names: tuple[str, ...]  # the format's zones, in the order she walks them
     catalog: Catalog
     endless_aisle: EndlessAisle
     guides: Pool[Guide]  # guides on duty and free

@@ -8,11 +8,13 @@ them differ. The journey knows its store only as a `Floor`.
 from __future__ import annotations
 
 from collections.abc import Generator
+from math import log1p
 
 import numpy as np
 import simpy
 
 from sim.agents.shopper import MAX_GARMENTS, MAX_ITEMS, Draw, Phase, Shopper
+from sim.processes.checkout import wait_for_lane
 from sim.processes.events import (
     CheckoutBalked,
     CheckoutJoined,
@@ -29,6 +31,7 @@ from sim.processes.events import (
 from sim.processes.floor import Errand, Floor
 
 Visit = Generator[simpy.Event, object, None]
+BROWSE = Draw.ZONE  # zone k: whether she browses it at BROWSE + 2k, how long at BROWSE + 2k + 1
 
 
 def store_visit(floor: Floor, shopper: Shopper, errand: Errand | None = None) -> Visit:
@@ -38,13 +41,15 @@ def store_visit(floor: Floor, shopper: Shopper, errand: Errand | None = None) ->
         yield from errand(floor, shopper)
         shopper.phase = Phase.BROWSING
     greeted = floor.recognised(shopper)
-    walk = [
-        (zone.name, shopper.exponential(Draw.ZONE + 2 * z + 1, zone.dwell_mean_min))
-        for z, zone in enumerate(fmt.zones)
-        if shopper.chance(Draw.ZONE + 2 * z, zone.visit_prob)
+    u = shopper.u
+    minutes = [  # in each zone: 0 if she skips it
+        -zone.dwell_mean_min * log1p(-u(BROWSE + 2 * k + 1))
+        if u(BROWSE + 2 * k) < zone.visit_prob
+        else 0.0
+        for k, zone in enumerate(fmt.zones)
     ]
     # Nothing happens between zones, so one timeout covers the whole walk through them.
-    browsing = shopper.plan_walk(env.now, walk)
+    browsing = shopper.walk(env.now, floor.zone_names, minutes)
     if browsing > 0:
         yield env.timeout(browsing)
 
@@ -171,17 +176,13 @@ def checkout(floor: Floor, shopper: Shopper, items: list[int], amount_cents: int
     log.append(CheckoutJoined(env.now, floor.id, shopper.visit, waiting))
     floor.on_checkout_joined()
     joined = env.now
-    lane = lanes.take_free()
+    shopper.phase = Phase.QUEUEING
+    patience = shopper.exponential(Draw.PATIENCE, behaviour.patience_mean_min)
+    lane = yield from wait_for_lane(env, lanes, patience)
     if lane is None:
-        shopper.phase = Phase.QUEUEING
-        request = lanes.join()
-        yield request | env.timeout(shopper.exponential(Draw.PATIENCE, behaviour.patience_mean_min))
-        if not request.triggered:
-            lanes.leave_queue(request)
-            log.append(CheckoutReneged(env.now, floor.id, shopper.visit, env.now - joined))
-            _end(floor, shopper, "reneged")
-            return
-        lane = request.value
+        log.append(CheckoutReneged(env.now, floor.id, shopper.visit, env.now - joined))
+        _end(floor, shopper, "reneged")
+        return
     shopper.phase = Phase.PAYING
     log.append(ServiceStarted(env.now, floor.id, shopper.visit, lane, env.now - joined))
     method, service_min = floor.service_time(shopper, len(items))

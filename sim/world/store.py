@@ -96,6 +96,7 @@ class DetailedStore:
         self.id = site.id
         self.site = site
         self.format = fmt = config.store
+        self.zone_names = tuple(zone.name for zone in fmt.zones)
         self.days = config.days
         self.agents, self.env, self.log, self.calendar = agents, env, log, calendar
         self.population, self.catalog = population, catalog

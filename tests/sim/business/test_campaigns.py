@@ -157,3 +157,14 @@ def test_the_end_of_run_checks_find_pushes_after_opt_out_and_cap_breaches(pushin
         assert cap_breaches(pushing) > 0
     finally:
         policy.rules = rules
+
+
+def test_recipients_who_order_do_so_an_hour_after_the_push(pushing):
+    from sim.business.marketing_desk import ORDERED_AFTER_MIN
+
+    pushed = [e for e in pushing.log if type(e).__name__ == "CampaignPushed"]
+    sent_at = {e.t for e in pushed}
+    ordered = sum(e.ordered for e in pushed)
+    push_orders = [e for e in pushing.log if type(e).__name__ == "OnlineOrderPlaced" and e.push]
+    assert ordered > 0 and len(push_orders) <= ordered  # an order nothing can serve never counts
+    assert {e.t - ORDERED_AFTER_MIN for e in push_orders} <= sent_at

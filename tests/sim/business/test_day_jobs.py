@@ -14,8 +14,9 @@ from sim.config.load import compose_config, validate
 from sim.engine.agenda import HeapAgenda
 from sim.engine.events import EventLog
 from sim.experiment.run import simulate_overrides
-from sim.model import TwinModel, store_calendar
+from sim.model import TwinModel
 from sim.wiring import Modules
+from sim.world.calendar import store_calendar
 from sim.world.catalog import Catalog
 from sim.world.population import Population
 
@@ -88,3 +89,20 @@ def test_the_desks_run_their_days_without_simpy():
     assert kinds["StockCounted"] >= 3 and kinds["StoreTiered"] == 4 * len(config.chain.stores)
     assert kinds["OnlineOrderShipped"] == 1 and kinds["OnlineOrdersDue"] >= 1
     assert all(e.t <= calendar.closing(3) for e in log)
+
+
+def test_the_days_last_till_sales_are_settled_at_its_closing():
+    # Why the intake comes first at closing: head office's settlement sees every sale of the
+    # day, those rung up after the last 15-minute intake too (closing off the quarter hour).
+    from sim.business.head_office import INTAKE_EVERY_MIN
+
+    model = simulate_overrides(["chain=single_store", "days=1", "population.size=3000",
+                                "strategy=status_quo", "store.daily_visitors=600",
+                                "store.closes=21:50", "store.shifts=[]"])  # fmt: skip
+    closing = model.calendar.closing(0)
+    sales = [e for e in model.log if type(e).__name__ == "SaleCompleted" and e.t < closing]
+    assert any(e.t > closing - INTAKE_EVERY_MIN for e in sales)
+    (settled,) = [e for e in model.log
+                  if type(e).__name__ == "RevenueShareSettled" and e.t == closing]  # fmt: skip
+    assert settled.orders == len(sales)
+    assert settled.till_cents > 0

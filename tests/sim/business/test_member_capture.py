@@ -3,7 +3,9 @@
 from collections import Counter
 
 import pytest
+from omegaconf import OmegaConf
 
+from sim.config.load import ConfigErrors, compose_config, validate
 from sim.experiment.run import simulate_overrides, summarise
 
 BASE = ["chain=five_stores", "days=4", "population.size=6000", "seed=12"]
@@ -67,10 +69,13 @@ def test_registering_takes_time_at_the_till(capturing, not_capturing):
 
 
 def test_a_swapped_in_implementation_must_satisfy_the_protocol():
-    with pytest.raises(TypeError, match=r"modules\.membership\._target_: cannot build"):
-        run("modules.membership._target_=collections.OrderedDict", "~modules.membership.secret")
-    with pytest.raises(TypeError, match="does not satisfy MembershipPort"):
-        run("modules.membership._target_=builtins.str", "~modules.membership.secret")
+    # Checked with the rest of the config, before anything runs.
+    with pytest.raises(ConfigErrors, match=r"modules\.membership\._target_: cannot build"):
+        run("modules.membership._target_=collections.OrderedDict")
+    raw = OmegaConf.to_container(compose_config(BASE), resolve=True)
+    raw["modules"]["membership"] = {"_target_": "builtins.str"}  # builds, but has no register()
+    with pytest.raises(ConfigErrors, match="does not satisfy MembershipPort"):
+        validate(raw)
 
 
 def test_door_beacons_recognise_opted_in_members_and_a_free_guide_greets_them():

@@ -81,3 +81,14 @@ def test_a_simpy_agenda_calls_back_at_the_minute():
     SimpyAgenda(env).call_at(42.5, ran.append)
     env.run()
     assert ran == [42.5]
+
+
+def test_a_slot_past_midnight_keeps_the_run_in_time_order():
+    ran = []
+    job = recorder(ran)
+    table = [DayJob("after opening", at_opening(30), job("after opening")),  # 23:40 + 30 min
+             DayJob("midnight", at_clock(0), job("midnight"))]  # fmt: skip
+    DayJobs(calendar(opens=1420, closes=1440), table, days=3).run_due(10_000)
+    times = [at for _, _, at in ran]
+    assert times == sorted(times) and len(times) == 6
+    assert ran[:3] == [("midnight", 0, 0), ("midnight", 1, 1440), ("after opening", 0, 1450)]

@@ -88,11 +88,15 @@ def test_queue_busting_never_takes_a_guide_a_shopper_waits_for():
         served.append(((yield store.guides.request()), env.now))
 
     def scene():
+        lanes = store.checkout
+        while lanes.take_free() is not None:  # every till is busy ...
+            pass
+        lanes.join()  # ... and a shopper queues: a mobile lane would stay open for her
         guide = store.guides.take_free()  # the only guide is helping someone ...
         env.process(waiter())  # ... while a shopper waits for her
         yield env.timeout(1)
         store.release_guide(guide)  # done: the guide is the waiting shopper's ...
-        store.on_checkout_joined()  # ... when, in the same instant, a shopper joins a long queue
+        store.on_checkout_joined()  # ... when, in the same instant, a shopper joins the queue
 
     env.process(scene())
     env.run(until=5)  # before opening: nobody else is in the store
