@@ -84,6 +84,9 @@ class Shopper(mesa.Agent):
         self.guide = None  # the guide who helped her, if one did: credit for capture
         self.phase = Phase.BROWSING
         self._draws = draws
+        # u(draw): her uniform in [0, 1) for the decision `draw` (a `Draw` position). The
+        # list's own lookup, bound: a visit reads a score of them, and a C call is cheapest.
+        self.u = draws.__getitem__
         # Her walk through the zones: when it began, the zones and her minutes in each.
         self._walk: tuple[float, tuple[str, ...], list[float]] | None = None
 
@@ -95,10 +98,6 @@ class Shopper(mesa.Agent):
     @property
     def price_sensitivity(self) -> float:
         return float(self._people.price_sensitivity[self.customer])
-
-    def u(self, draw: int) -> float:
-        """Her uniform in [0, 1) for the decision `draw` (a `Draw` position)."""
-        return self._draws[draw]
 
     def chance(self, draw: int, probability: float) -> bool:
         return self._draws[draw] < probability

@@ -14,23 +14,29 @@ WATCHED = {Draw.BUY: "buy", Draw.ASK: "ask", Draw.BALK: "balk", Draw.JOINS: "joi
 def decisions(monkeypatch, *overrides) -> tuple[dict, object]:
     """Each walk-in visit's uniforms for the watched decisions, as the journey read them."""
     seen: dict[tuple, float] = {}
-    chance, u = Shopper.chance, Shopper.u
+    chance, init = Shopper.chance, Shopper.__init__
 
-    def watch(self, draw, *args):
+    def watch(shopper, draw):
         if draw in WATCHED:
-            seen[(self.store, self.visit, WATCHED[draw])] = self._draws[draw]
+            seen[(shopper.store, shopper.visit, WATCHED[draw])] = shopper._draws[draw]
 
     def watched_chance(self, draw, probability):
         watch(self, draw)
         return chance(self, draw, probability)
 
-    def watched_u(self, draw):
-        watch(self, draw)
-        return u(self, draw)
+    def watched_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        read = self.u
+
+        def watched_u(draw):
+            watch(self, draw)
+            return read(draw)
+
+        self.u = watched_u
 
     with monkeypatch.context() as patch:
         patch.setattr(Shopper, "chance", watched_chance)
-        patch.setattr(Shopper, "u", watched_u)
+        patch.setattr(Shopper, "__init__", watched_init)
         model = simulate_overrides([*BASE, *overrides])
     walk_ins = {(e.store, e.visit) for e in model.log
                 if type(e).__name__ == "VisitStarted" and e.reason == "walk_in"}  # fmt: skip
