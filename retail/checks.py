@@ -31,6 +31,8 @@ MAX_QUANTITY = 10**7
 # The most units one (SKU, location) cell may hold, on hand plus in transit; 100 receipts at
 # the bound. Ten thousand locations full to it hold 10**13 units of a SKU.
 MAX_STOCK = 10**9
+# The longest an offer stays valid, or a window of days a module is asked about: ten years.
+MAX_DAYS = 3_660
 # Member ids run from 0 to MAX_MEMBERS - 1: more members than any chain (or WeChat) has.
 MAX_MEMBERS = 10**9
 
@@ -62,12 +64,15 @@ def integers(
     """`values` (a sequence or a 1-d array) as a new int64 array, each in [low, high]; the
     error names the first bad row, `field[i]` (or `row(i)`)."""
     items = values if isinstance(values, np.ndarray | list | tuple) else list(values)
-    array = np.asarray(items)
+    try:
+        array = np.asarray(items)
+    except ValueError:  # ragged: rows of different lengths
+        raise InvalidInput(field, "must be a flat sequence of numbers") from None
     name = row or (lambda i: f"{field}[{i}]")
     # numpy reads [1, True] as [1, 1]: with a bool among the integers, each is checked in
     # turn, so the error names the first bad row whatever is wrong with it.
-    has_bool = array.dtype.kind in "iu" and not isinstance(items, np.ndarray)
-    if has_bool and any(isinstance(value, bool | np.bool_) for value in items):
+    from_python = array.dtype.kind in "iu" and not isinstance(items, np.ndarray)
+    if from_python and not set(map(type, items)).isdisjoint((bool, np.bool_)):
         for i, value in enumerate(items):
             integer(value, name(i), low, high, what)
     if array.ndim != 1:
@@ -137,8 +142,10 @@ def optional_key(value: object, field: str) -> str | None:
 def distinct_keys(values: Iterable[object], field: str) -> list[str]:
     """`key` of every element, none repeated (a batch names each record once)."""
     keys = list(values)
+    if set(map(type, keys)) <= {str} and "" not in keys and len(set(keys)) == len(keys):
+        return keys  # the common case, in C: distinct non-empty strings
     seen: set[str] = set()
-    for i, value in enumerate(keys):
+    for i, value in enumerate(keys):  # say which row is wrong, and how
         if key(value, f"{field}[{i}]") in seen:
             raise InvalidInput(f"{field}[{i}]", f"{value!r} appears twice in one batch")
         seen.add(value)

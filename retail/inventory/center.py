@@ -522,8 +522,9 @@ class InventoryCenter:
 
     def conservation(self) -> pd.DataFrame:
         """Per SKU: received, sold, on_hand, in_transit, shrink, reserved, `sound` (no cell of
-        any quantity is negative, none holds more than MAX_STOCK: what an int64 wrap-around or
-        a return booked at the wrong store would leave) and `balanced`: sound, and received ==
+        any quantity is negative, none holds more than MAX_STOCK, none has more reserved than
+        on hand: what an int64 wrap-around, a return booked at the wrong store or a hold
+        placed past the checks would leave) and `balanced`: sound, and received ==
         sold + on_hand + in_transit + shrink. The int64 totals are exact: a cell's counter reaching
         2**63 would take nearly 10**12 receipts of MAX_QUANTITY."""
         with self._lock:
@@ -534,7 +535,8 @@ class InventoryCenter:
             for array in (*pool.q.values(), pool.reserved_total):
                 negative |= (array[:n] < 0).any(axis=1)
             held = pool.q["on_hand"][:n] + pool.q["in_transit"][:n]
-            frame["sound"] = ~negative & ~(held > MAX_STOCK).any(axis=1)
+            overheld = (pool.reserved_total[:n] > pool.q["on_hand"][:n]).any(axis=1)
+            frame["sound"] = ~negative & ~(held > MAX_STOCK).any(axis=1) & ~overheld
         parts = frame["sold"] + frame["on_hand"] + frame["in_transit"] + frame["shrink"]
         frame["balanced"] = frame["sound"] & (frame["received"] == parts)
         return frame

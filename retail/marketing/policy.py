@@ -96,6 +96,9 @@ def _week(day):
     return (day + 3) // 7  # 1970-01-01 was a Thursday; ISO weeks start on Monday
 
 
+MAX_ID_GAP = 1_000_000  # how far past the members it knows one call may take the policy
+
+
 class ContactPolicy:
     """Consent, service windows and frequency caps for every member. `lock`: the re-entrant
     lock every call holds (its own unless a marketing center shares one)."""
@@ -340,22 +343,32 @@ class ContactPolicy:
         if type(member) is int and 0 <= member < self.state.size:  # the hot path
             return member
         member = checks.member_id(member)
-        if member >= self.state.size:
-            self.state.grow(member + 1 - self.state.size)
-            self._a = self.state.buffers()
+        self._grow_to(member, 1)
         return member
 
     def _rows(self, members: np.ndarray, unique: bool = True) -> np.ndarray:
         rows = checks.member_ids(members)
         if len(rows) == 0:
             return rows
-        top = int(rows.max())
-        if unique and np.bincount(rows, minlength=top + 1).max() > 1:
+        if unique and len(np.unique(rows)) < len(rows):  # sorting: no array as long as the ids
             raise InvalidInput("members", "a member appears more than once in one batch")
-        if top >= self.state.size:
-            self.state.grow(top + 1 - self.state.size)
-            self._a = self.state.buffers()
+        self._grow_to(int(rows.max()), len(rows))
         return rows
+
+    def _grow_to(self, top: int, named: int) -> None:
+        """Rows up to member `top`. Member ids are dense, so a call naming `named` members
+        grows the state by at most that many rows and `MAX_ID_GAP`: an id far beyond every
+        member known is refused rather than costing its weight in memory."""
+        size = self.state.size
+        if top < size:
+            return
+        if top >= size + named + MAX_ID_GAP:
+            raise InvalidInput(
+                "member", f"{top} lies more than {MAX_ID_GAP:,} beyond the members known "
+                f"({size:,}): member ids are dense"
+            )  # fmt: skip
+        self.state.grow(top + 1 - size)
+        self._a = self.state.buffers()
 
     def _padded(self, name: str, rows: np.ndarray, fill) -> np.ndarray:
         known = rows < self.state.size

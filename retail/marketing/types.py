@@ -74,7 +74,7 @@ class Offer:
         checks.cents(self.threshold_cents, "offer.threshold_cents")
         if self.max_discount_cents is not None:
             checks.cents(self.max_discount_cents, "offer.max_discount_cents")
-        checks.integer(self.valid_days, "offer.valid_days", 1, 3_660, "a number of days")
+        checks.integer(self.valid_days, "offer.valid_days", 1, checks.MAX_DAYS, "a number of days")
         cost = self.point_cost_cents
         if isinstance(cost, bool) or not isinstance(cost, int | float) or not 0 <= cost <= 100:
             raise InvalidInput(

@@ -25,7 +25,9 @@ class PhoneHasher:
             secret = os.environ.get(SECRET_ENV)
         if secret is None:
             raise InvalidInput("secret", f"no hashing secret: pass one or set {SECRET_ENV}")
-        key = secret.encode() if isinstance(secret, str) else bytes(secret)
+        if not isinstance(secret, str | bytes):  # bytes(20260101) would be 20 MB of zeros
+            raise InvalidInput("secret", f"must be text or bytes, got {type(secret).__name__}")
+        key = secret.encode() if isinstance(secret, str) else secret
         if len(key) < MIN_SECRET_BYTES:
             raise InvalidInput("secret", f"must be at least {MIN_SECRET_BYTES} bytes long")
         # HMAC's two keyed states, prepared once; each digest copies them (RFC 2104).

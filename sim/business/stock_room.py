@@ -104,7 +104,8 @@ class StockRoom:
                 stores.append(self.warehouse)
                 skus.append(sku)
                 quantities.append(int(np.ceil(chain_daily[k] * self.settings.warehouse_cover_days)))
-        self.inventory.receive_many(skus, stores, quantities, at)
+        # An item the plan sells none of (dear for every budget) still has one on display.
+        self.inventory.receive_many(skus, stores, [max(q, 1) for q in quantities], at)
 
     # --- the shop floor ---------------------------------------------------------------------
     def take(

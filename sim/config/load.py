@@ -73,20 +73,28 @@ def to_dict(config: RunConfig) -> dict[str, Any]:
     return data
 
 
-def redact_overrides(overrides: Sequence[str]) -> list[str]:
-    """Command-line overrides as they may be written down: a secret's value redacted."""
-    return [
-        f"{o.partition('=')[0]}={REDACTED}"
-        if o.partition("=")[0].lstrip("+~") in SECRET_KEYS
-        else o
-        for o in overrides
-    ]
+def literal_secrets(cfg: DictConfig) -> list[str]:
+    """Each secret given as a literal value rather than read from the environment: a literal
+    is copied wherever the config goes (Hydra's sweep files, results, shell history)."""
+    unresolved = OmegaConf.to_container(cfg, resolve=False)
+    problems = []
+    for key in SECRET_KEYS:
+        value: Any = unresolved
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is not None and not (isinstance(value, str) and value.startswith("${oc.env:")):
+            problems.append(
+                f"{key}: a secret is read from the environment (STORETWIN_MEMBER_SECRET, as the "
+                "default config does), never written in a config or on the command line"
+            )
+    return problems
 
 
 def validate(cfg: DictConfig | dict) -> RunConfig:
     """The typed config, or `ConfigErrors` naming every problem."""
     raw = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else cfg
-    problems = modules.problems(raw.get("modules") if isinstance(raw, dict) else None)
+    problems = literal_secrets(cfg) if isinstance(cfg, DictConfig) else []
+    problems += modules.problems(raw.get("modules") if isinstance(raw, dict) else None)
     try:
         config = _ADAPTER.validate_python(raw)
     except ValidationError as error:

@@ -46,14 +46,36 @@ def _module_problems(spec: dict[str, Any]) -> list[str]:
 
 def build_problems(config: RunConfig) -> list[str]:
     """Each problem of building the modules as the run will (`modules.<module>.<field>:
-    reason`)."""
-    from sim.wiring import Modules  # the simulator's wiring: only once the schema holds
+    reason`), then of handing the inventory center the chain's opening stock."""
+    # The simulator's parts: imported only once the schema holds.
+    from sim.business import modules as building
+    from sim.business.stock_room import StockRoom
+    from sim.engine.events import EventLog
+    from sim.world.calendar import store_calendar
     from sim.world.catalog import Catalog
 
-    try:
-        Modules.from_config(config, Catalog.from_config(config.store.catalog).category_names)
-    except InvalidInput as error:
-        return [f"{error.field}: {error.reason}"]
-    except TypeError as error:
-        return [str(error)]
-    return []
+    catalog = Catalog.from_config(config.store.catalog)
+    found, built = [], {}
+    steps = {
+        "membership": lambda: building.build_membership(config, catalog.category_names),
+        "inventory": lambda: building.build_inventory(config),
+        "ledger": lambda: building.build_ledger(config),
+        "orders": lambda: building.build_orders(
+            config, built.get("inventory"), built.get("ledger")
+        ),
+        "marketing": lambda: building.build_marketing(config),
+        "tiering": lambda: building.build_tiering(config),
+    }
+    for name, build in steps.items():
+        try:
+            built[name] = build()
+        except InvalidInput as error:
+            found.append(f"{error.field}: {error.reason}")
+        except TypeError as error:
+            found.append(str(error))
+    if not found and config.stock.enabled:
+        try:  # what the stock room plans to stock the shelves with, for the center to take
+            StockRoom(EventLog(), store_calendar(config), built["inventory"], config, catalog)
+        except InvalidInput as error:
+            found.append(f"stock.initial_cover_days: the opening stock is refused ({error})")
+    return found

@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sim.config.load import ConfigErrors, redact_overrides
+from sim.config.load import ConfigErrors
 from sim.experiment import compare as comparing
 from sim.experiment import scenario as scenarios
 from sim.experiment import sweep as sweeping
@@ -145,7 +145,7 @@ def compare_command(args: list[str]) -> int:
         {
             "scenario": spec.scenario.name,
             "question": spec.scenario.question,
-            "overrides": redact_overrides(spec.overrides),
+            "overrides": list(spec.overrides),
             "replications": result.replications,
             "effects": result.effects.to_dict(orient="records"),
         },

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config.load import redact_overrides
 from sim.experiment.backends import Backend
 from sim.experiment.jobs import Job, JobResult
 from sim.experiment.scenario import Scenario
@@ -152,7 +151,7 @@ def compare(
         "compare",
         {
             "scenario": spec.scenario.name,
-            "overrides": redact_overrides(spec.overrides),
+            "overrides": list(spec.overrides),
             "variants": spec.scenario.variants,
             "kpis": spec.scenario.kpis,
         },

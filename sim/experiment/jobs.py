@@ -14,15 +14,20 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 import shutil
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.config.load import compose_config, redact_overrides, to_dict, validate
+from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
-from sim.metrics.results import RUN_MARKER, is_complete, write_json
+from sim.metrics.results import (
+    RUN_MARKER,
+    clean_staging,
+    is_complete,
+    staging_suffix,
+    write_json,
+)
 
 
 @dataclass(frozen=True)
@@ -78,38 +83,17 @@ def replace_folder(new: Path, old: Path) -> None:
     if not old.exists():
         os.replace(new, old)
         return
-    stale = old.parent / f".{old.name}.stale-{os.getpid()}"
+    stale = old.parent / f".{old.name}.stale-{staging_suffix()}"
     shutil.rmtree(stale, ignore_errors=True)
     os.replace(old, stale)
     os.replace(new, old)
     shutil.rmtree(stale, ignore_errors=True)
 
 
-STAGING = re.compile(r"^\..+\.(partial|stale)-(\d+)$")
-
-
-def clean_staging(root: Path) -> list[Path]:
-    """Remove the staging folders (`.<key>.partial-<pid>`, `.<key>.stale-<pid>`) that runs
-    killed mid-way left under `root/runs`, those of live processes on this machine apart;
-    returns what was removed."""
-    runs = root / "runs"
-    removed = []
-    for path in sorted(runs.iterdir()) if runs.is_dir() else []:
-        match = STAGING.match(path.name)
-        if match and path.is_dir() and not _alive(int(match.group(2))):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
+def clean_partials(root: Path) -> list[Path]:
+    """Remove the staging folders (`.<key>.partial-<host>-<pid>`, `.<key>.stale-...`) that
+    jobs killed mid-way left under `root/runs`, those of live processes apart."""
+    return clean_staging(root / "runs", ".") if (root / "runs").is_dir() else []
 
 
 def load_result(root: Path, key: str) -> JobResult | None:
@@ -127,7 +111,7 @@ def execute(job: Job, root: Path) -> JobResult:
     from sim.experiment.run import run  # imports the model: only in the process that runs
 
     final = run_folder(root, job.key)
-    partial = final.parent / f".{job.key}.partial-{os.getpid()}"
+    partial = final.parent / f".{job.key}.partial-{staging_suffix()}"
     shutil.rmtree(partial, ignore_errors=True)
     try:
         outcome = run(job.config, partial, progress=None, overrides=list(job.overrides))
@@ -145,6 +129,6 @@ def execute(job: Job, root: Path) -> JobResult:
         (failed / "traceback.txt").write_text(text)
         write_json(
             failed / "config.json",
-            {"overrides": redact_overrides(job.overrides), "config": to_dict(job.config)},
+            {"overrides": list(job.overrides), "config": to_dict(job.config)},
         )
         return JobResult(job.key, failed, False, None, error=text.strip().splitlines()[-1])

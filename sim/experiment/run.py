@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import platform
 import shutil
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from retail.membership import SEGMENT_NAMES
 from sim.business.modules import secret_is_drawn
-from sim.config.load import compose_config, redact_overrides, to_dict, validate
+from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
@@ -22,7 +21,15 @@ from sim.metrics.dashboard import kpi_dashboard
 from sim.metrics.invariants import leaks_in_folder, module_breaches, sales_not_forwarded_once
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
-from sim.metrics.results import RUN_MARKER, publish, write_json, write_parquet
+from sim.metrics.results import (
+    RUN_MARKER,
+    STAGING_PREFIX,
+    clean_staging,
+    publish,
+    staging_suffix,
+    write_json,
+    write_parquet,
+)
 from sim.model import TwinModel
 from sim.validation import MmcModel
 from sim.wiring import Modules
@@ -120,8 +127,8 @@ def run(
     modules: Modules | None = None,
 ) -> RunOutcome:
     """Simulate `config` (on `modules`, if given) and write its results folder: every file is
-    made in a staging folder beside it and moved in only once all are there, `run.json` last,
-    so a run that fails leaves nothing in `folder`."""
+    made in a staging folder inside it and moved in only once all are there, `run.json` last,
+    so a run that fails leaves nothing in `folder` (nor the folder, if it made it)."""
     started = time.perf_counter()
     model = simulate(config, progress, modules)
     wall_s = time.perf_counter() - started
@@ -140,35 +147,39 @@ def run(
             v.arrival_rate_per_min, v.service_mean_min, v.lanes
         )
 
-    staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    clean_staging(folder, STAGING_PREFIX)
+    staging = folder / f"{STAGING_PREFIX}{staging_suffix()}"  # on the folder's own disk
     try:
-        _write(staging, model, config, events, daily, summary)
-        write_json(
-            staging / RUN_MARKER,
-            {
-                "config": to_dict(config),
-                "overrides": redact_overrides(overrides or []),
-                "membership_secret": "drawn for this run, not kept"
-                if secret_is_drawn(config)
-                else "configured (redacted)",
-                "seed": config.seed,
-                "versions": package_versions(),
-                "git_commit": git_commit(),
-                "wall_s": round(wall_s, 4),
-                "events": len(model.log),
-                "visits": visits,
-                "reference": reference,
-            },
-        )
+        record = {
+            "config": to_dict(config),
+            "overrides": list(overrides or []),
+            "membership_secret": "drawn for this run, not kept"
+            if secret_is_drawn(config)
+            else "configured (redacted)",
+            "seed": config.seed,
+            "versions": package_versions(),
+            "git_commit": git_commit(),
+            "wall_s": round(wall_s, 4),
+            "events": len(model.log),
+            "visits": visits,
+            "reference": reference,
+        }
+        _write(staging, model, config, events, daily, summary, record)
         publish(staging, folder)
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if made and not any(folder.iterdir()):
+            folder.rmdir()  # a run that fails leaves no folder it made
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
     return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
 
 
-def _write(folder: Path, model, config: RunConfig, events, daily, summary) -> None:
-    """Every results file but `run.json`; the end-of-run invariants read the folder."""
+def _write(folder: Path, model, config: RunConfig, events, daily, summary, record) -> None:
+    """Every results file, `run.json` (`record`) too; then the end-of-run invariants read
+    them all, and `summary.json` gets their count."""
     monitors = model.monitors
     write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
     write_parquet(folder / "kpis_daily.parquet", daily)
@@ -183,11 +194,14 @@ def _write(folder: Path, model, config: RunConfig, events, daily, summary) -> No
         mix = model.membership.rfm(end)["segment"].value_counts()
         kpi_dashboard(daily, monitors, config.days, title, folder / "plots" / "dashboard.png",
                       rfm_mix=mix.reindex(SEGMENT_NAMES, fill_value=0))  # fmt: skip
+    write_json(folder / "summary.json", summary)
+    write_json(folder / RUN_MARKER, record)
+    if config.mode == "store":
         leaks = leaks_in_folder(folder, model.population.phone_number, model.modules.secrets)
         summary["invariant_violations"] = (
             len(leaks) + sales_not_forwarded_once(model) + module_breaches(model)
         )
-    write_json(folder / "summary.json", summary)
+        write_json(folder / "summary.json", summary)
 
 
 __all__ = ["RunOutcome", "run", "simulate"]

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.config.load import redact_overrides
 from sim.experiment.backends import Backend
-from sim.experiment.jobs import Job, JobResult, clean_staging, load_result
+from sim.experiment.jobs import Job, JobResult, clean_partials, load_result
 from sim.metrics.results import write_json
 
 MANIFEST = "manifest.json"
@@ -54,7 +53,7 @@ class Study:
                 "kind": self.kind,
                 "spec": self.spec,
                 "jobs": {
-                    key: {"overrides": redact_overrides(job.overrides), "labels": job.labels}
+                    key: {"overrides": list(job.overrides), "labels": job.labels}
                     for key, job in self.jobs.items()
                 },
             },
@@ -68,7 +67,7 @@ class Study:
     ) -> StudyOutcome:
         """Run the given jobs (default: all) that are not done yet; results of all of them."""
         started = time.perf_counter()
-        clean_staging(self.root)
+        clean_partials(self.root)
         wanted = list(jobs if jobs is not None else self.jobs.values())
         done, todo = {}, []
         for job in wanted:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from sim.config.load import ConfigErrors, expand_sweep, redact_overrides
+from sim.config.load import ConfigErrors, expand_sweep
 from sim.experiment.jobs import Job
 from sim.experiment.study import Study
 
@@ -78,7 +78,7 @@ def study(spec: SweepSpec, root: Path) -> Study:
         root,
         "sweep",
         {
-            "overrides": redact_overrides(spec.overrides),
+            "overrides": list(spec.overrides),
             "replications": spec.replications,
             "parameters": spec.parameters(),
         },

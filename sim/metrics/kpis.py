@@ -360,6 +360,25 @@ def _with_open_downtime(events: pd.DataFrame, calendar: Calendar) -> pd.DataFram
     return events.assign(open_minutes_down=opened)
 
 
+def _downtime_by_day(events: pd.DataFrame, days: int) -> pd.DataFrame:
+    """Each stretch of downtime cut at midnights, a row for each day it spans, so that a day
+    counts the minutes it lost (an outage over three days is not all the last day's)."""
+    kind = events["kind"].to_numpy()
+    spans = np.isin(kind, list(DOWNTIME))
+    if not spans.any():
+        return events
+    rows = []
+    for _, event in events[spans].iterrows():
+        column = DOWNTIME[event["kind"]]
+        end = float(event["t"])
+        start = end - float(event[column])
+        for day in range(max(int(start // MINUTES_PER_DAY), 0), int(event["day"]) + 1):
+            part_start = max(start, day * MINUTES_PER_DAY)
+            part_end = end if day == event["day"] else (day + 1) * MINUTES_PER_DAY
+            rows.append({**event, "day": day, "t": part_end, column: part_end - part_start})
+    return pd.concat([events[~spans], pd.DataFrame(rows, columns=events.columns)])
+
+
 def daily_kpis(
     events: pd.DataFrame,
     monitors: dict[str, QueueMonitor],
@@ -369,9 +388,8 @@ def daily_kpis(
     """One row per store and day: `store`, `date`, `day` and every KPI."""
     stores = sorted(monitors)
     index = pd.MultiIndex.from_product([stores, range(days)], names=["store", "day"])
-    totals = _zero_counts(
-        _totals(_with_open_downtime(events, calendar), ["store", "day"]).reindex(index)
-    )
+    spread = _with_open_downtime(_downtime_by_day(events, days), calendar)
+    totals = _zero_counts(_totals(spread, ["store", "day"]).reindex(index))
     # Shoppers still queued after closing belong to that day's area.
     edges = np.arange(days + 1) * MINUTES_PER_DAY
     areas = pd.Series(

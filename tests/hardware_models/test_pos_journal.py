@@ -78,3 +78,19 @@ def test_a_damaged_record_is_skipped_not_believed(tmp_path):
     storage = FileStorage(path)
     journal = OfflineJournal(storage)
     assert sorted(journal.pending) == keys[1:] and storage.torn_records == 1
+
+
+def test_a_journal_written_before_checksums_is_still_forwarded(tmp_path):
+    import json
+
+    path = tmp_path / "journal.jsonl"
+    office = CountingOffice()
+    terminal = PosTerminal("T", OfflineJournal(FileStorage(path)), office, online=False)
+    keys = [sell(terminal, 10.0 * i, 1_000) for i in range(3)]
+    # The same records as the first format wrote them: plain JSON lines, no checksum.
+    lines = [line.split(b" ", 1)[1] for line in path.read_bytes().splitlines()]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert all(json.loads(line)["op"] == "sale" for line in lines)
+    rebooted = PosTerminal("T", OfflineJournal(FileStorage(path)), office, online=False)
+    rebooted.link_restored(100.0)
+    assert sorted(office.sent) == sorted(keys) and set(office.sent.values()) == {1}

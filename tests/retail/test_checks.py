@@ -117,3 +117,8 @@ def test_keys_options_places_and_lengths():
     assert checks.same_length("batch", a=[1, 2], b=(3, 4)) == 2
     with pytest.raises(InvalidInput, match=r"^batch: columns must be equally long, got a 2, b 1"):
         checks.same_length("batch", a=[1, 2], b=[3])
+
+
+def test_a_ragged_batch_is_refused_as_bad_input_not_a_numpy_error():
+    with pytest.raises(InvalidInput, match=r"^quantities: must be a flat sequence"):
+        checks.quantities([[1, 2], [3]], "quantities")

@@ -65,6 +65,11 @@ def test_conservation_flags_negative_and_impossible_cells():
     again.pool.q["sold"][row, 1] -= 1  # a store sold -1, another +1: the sum still balances
     again.pool.q["sold"][row, 2] += 1
     assert not again.conservation().loc["tee", "balanced"]
+    held = center()
+    held.receive("tee", "S1", 5, T0)
+    row, column = held.pool.row["tee"], held.pool.column["S1"]
+    held.pool.reserved_total[row, column] = 6  # a hold past the checks: more than there is
+    assert not held.conservation().loc["tee", "sound"]
 
 
 @pytest.mark.parametrize("bad", NOT_UNITS, ids=repr)

@@ -263,3 +263,13 @@ def test_batch_sends_change_state_as_single_sends_do(events, channel, later):
     assert [Refusal(int(r)) for r in batch.send_many(members, channel, at)] == expected
     for m in members:
         assert batch.remaining(int(m), channel, at) == single.remaining(int(m), channel, at)
+
+
+def test_an_id_far_beyond_every_known_member_is_refused_not_allocated():
+    policy = ContactPolicy(ContactRules())
+    with pytest.raises(InvalidInput, match="member ids are dense"):
+        policy.check(999_999_999, MessageChannel.SMS, T0)  # ~92 GB of state for one read
+    assert policy.state.size == 0
+    policy.check_many(np.arange(2_000), MessageChannel.SMS, T0)  # a batch may name its ids
+    policy.check(2_010, MessageChannel.SMS, T0)  # and one a little beyond
+    assert policy.state.size == 2_011

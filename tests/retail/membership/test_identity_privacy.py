@@ -135,6 +135,8 @@ def test_a_secret_is_required_and_must_be_long_enough(monkeypatch):
         Membership()
     with pytest.raises(InvalidInput, match="at least 16"):
         Membership(secret="short")
+    with pytest.raises(InvalidInput, match="text or bytes"):  # not 20 MB of zero bytes
+        Membership(secret=20260101)
 
 
 def test_identifiers_resolve_and_a_follower_who_registers_is_one_member(membership):

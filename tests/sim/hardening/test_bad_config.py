@@ -42,9 +42,36 @@ def test_non_finite_absurd_and_mistyped_numbers_are_refused_with_their_key(overr
     assert key in problems(override)
 
 
-def test_module_settings_are_checked_with_the_rest():
-    found = problems("modules.membership.secret=short")
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        (["strategy.campaigns.credit_days=4000"], "strategy.campaigns.credit_days"),  # > offer
+        (["stock.initial_cover_days=100000000"], "stock.initial_cover_days"),
+        (["store.daily_visitors=1000000", "stock.initial_cover_days=365"],  # each bound holds,
+         "stock.initial_cover_days"),  # but the opening stock it makes is beyond the center's
+    ],
+)  # fmt: skip
+def test_what_the_twin_hands_the_modules_stays_within_their_bounds(overrides, key):
+    assert key in problems(*overrides)
+
+
+def test_a_dear_item_the_plan_stocks_none_of_runs():
+    from sim.experiment.run import simulate_overrides
+
+    dear = [*SMALL, "store.catalog.0.price_cents=100000000"]  # a ¥1m tee: nobody's basket
+    check_overrides(dear, multirun=False)
+    assert simulate_overrides(dear).env.now == 1440
+
+
+def test_module_settings_are_checked_with_the_rest(monkeypatch):
+    monkeypatch.setenv("STORETWIN_MEMBER_SECRET", "short")
+    found = problems()
     assert "modules.membership.secret" in found and "16 bytes" in found
+
+
+def test_a_secret_is_never_written_in_a_config_or_on_the_command_line():
+    found = problems("modules.membership.secret=a-long-enough-secret-of-the-chain")
+    assert found.startswith("modules.membership.secret") and "STORETWIN_MEMBER_SECRET" in found
 
 
 def test_keys_that_only_look_like_hydras_are_checked_like_any_other(tmp_path, capsys):
@@ -55,8 +82,10 @@ def test_keys_that_only_look_like_hydras_are_checked_like_any_other(tmp_path, ca
 
 def test_a_bad_config_or_study_option_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORETWIN_MEMBER_SECRET", "short")
     out = tmp_path / "bad"
-    assert main(["run", *SMALL, "modules.membership.secret=short", f"hydra.run.dir={out}"]) == 2
+    assert main(["run", *SMALL, f"hydra.run.dir={out}"]) == 2
+    monkeypatch.delenv("STORETWIN_MEMBER_SECRET")
     assert not out.exists()
     study = tmp_path / "study"
     assert main(["sweep", *SMALL, "store.lanes=1,2", "backend=foo", f"out={study}"]) == 2

@@ -33,12 +33,14 @@ def test_a_secret_from_the_environment_is_redacted_everywhere(tmp_path, monkeypa
     assert json.loads((out / "summary.json").read_text())["invariant_violations"] == 0
 
 
-def test_a_secret_on_the_command_line_is_redacted_in_the_overrides(tmp_path):
+def test_a_secret_on_the_command_line_is_refused_before_anything_is_written(tmp_path, capsys):
+    # Hydra copies command lines into its sweep files, shells into their history: a secret
+    # comes from the environment only.
     out = tmp_path / "run"
-    assert main(["run", *SMALL, f"modules.membership.secret={SECRET}", f"hydra.run.dir={out}"]) == 0
-    run = json.loads((out / "run.json").read_text())
-    assert f"modules.membership.secret={REDACTED}" in run["overrides"]
-    assert SECRET.encode() not in every_byte(out)
+    args = [*SMALL, f"modules.membership.secret={SECRET}", f"hydra.run.dir={out}"]
+    assert main(["run", *args]) == 2 and main(["run", "-m", *args]) == 2
+    assert "STORETWIN_MEMBER_SECRET" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_without_a_secret_the_run_draws_one_and_says_so(tmp_path, monkeypatch, capsys):
@@ -52,7 +54,7 @@ def test_without_a_secret_the_run_draws_one_and_says_so(tmp_path, monkeypatch, c
 
 def test_a_failed_job_records_its_config_without_the_secret(tmp_path, monkeypatch):
     monkeypatch.setenv("STORETWIN_MEMBER_SECRET", SECRET)
-    job = Job.from_overrides([*SMALL, f"modules.membership.secret={SECRET}"])
+    job = Job.from_overrides(SMALL)
     assert SECRET not in json.dumps(to_dict(job.config))  # nor in the job's identity
 
     def fail(*args, **kwargs):
@@ -73,5 +75,17 @@ def test_the_end_of_run_check_counts_a_leaked_secret(tmp_path, monkeypatch):
         path.write_bytes(b"\x89PNG" + SECRET.encode())
 
     monkeypatch.setattr(running, "kpi_dashboard", leaky_dashboard)
-    config = validate(compose_config([*SMALL, f"modules.membership.secret={SECRET}"]))
+    monkeypatch.setenv("STORETWIN_MEMBER_SECRET", SECRET)
+    config = validate(compose_config(SMALL))
     assert running.run(config, tmp_path / "run").summary["invariant_violations"] == 1
+
+
+def test_the_end_of_run_check_reads_run_json_too(tmp_path, monkeypatch):
+    from sim.experiment import run as running
+
+    monkeypatch.setattr(running, "to_dict", lambda config: {"leaked": SECRET})  # no redaction
+    monkeypatch.setenv("STORETWIN_MEMBER_SECRET", SECRET)
+    config = validate(compose_config(SMALL))
+    outcome = running.run(config, tmp_path / "run")
+    assert outcome.summary["invariant_violations"] == 1
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["invariant_violations"] == 1

@@ -3,6 +3,7 @@ that were killed are cleaned, a failed run leaves no results folder."""
 
 import json
 import os
+import socket
 import subprocess
 
 import pytest
@@ -39,15 +40,26 @@ def test_staging_folders_of_killed_runs_are_cleaned_and_live_ones_kept(tmp_path)
     root = tmp_path / "sweep"
     study(SPEC, root).run(SerialBackend())
     runs = root / "runs"
-    dead, live = dead_pid(), os.getpid()
-    for name in (f".abc.partial-{dead}", f".abc.stale-{dead}", f".x.partial-{dead}.partial-{dead}",
-                 f".def.partial-{live}"):  # fmt: skip
+    host, dead, live = socket.gethostname(), dead_pid(), os.getpid()
+    killed = [f".abc.partial-{host}-{dead}", f".abc.stale-{host}-{dead}"]
+    kept = [
+        f".def.partial-{host}-{live}",  # still running here
+        f".ghi.partial-other-host-{dead}",
+    ]  # another host's: it may well be running there
+    for name in killed + kept:
         (runs / name).mkdir()
         (runs / name / "events.parquet").write_bytes(b"half")
     study(SPEC, root).run(SerialBackend())
-    assert sorted(p.name for p in runs.iterdir() if p.name.startswith(".")) == [
-        f".def.partial-{live}"
-    ]
+    assert sorted(p.name for p in runs.iterdir() if p.name.startswith(".")) == sorted(kept)
+
+
+def test_a_killed_runs_staging_folder_is_cleaned_by_the_next_run_into_its_folder(tmp_path):
+    out = tmp_path / "run"
+    left = out / f".staging-{socket.gethostname()}-{dead_pid()}"
+    left.mkdir(parents=True)
+    (left / "summary.json").write_text("{")
+    assert main(["run", *SMALL_WORLD, "progress=off", f"hydra.run.dir={out}"]) == 0
+    assert not left.exists() and (out / "run.json").is_file()
 
 
 @pytest.mark.parametrize("where", ["simulation", "writing"])

@@ -120,7 +120,9 @@ def test_the_daily_table_splits_by_store_and_day():
     assert daily.loc[("S1", 0), "footfall_measured"] == 4
     assert daily.loc[("S1", 0), "checkout_queue_len_mean"] == pytest.approx(2 / 720)
     assert daily.loc[("S2", 1), "revenue"] == 10_000 and daily.loc[("S2", 0), "revenue"] == 0
-    assert daily.loc[("S1", 1), "hardware_downtime_min"] == pytest.approx(60.0)
+    # The printer down from 21:30 to 10:30: half an hour of each day's opening.
+    assert daily.loc[("S1", 0), "hardware_downtime_min"] == pytest.approx(30.0)
+    assert daily.loc[("S1", 1), "hardware_downtime_min"] == pytest.approx(30.0)
     assert daily.loc[("S2", 1), "franchise_pool_share"] == pytest.approx(0.4)
     assert str(daily.loc[("S1", 0), "date"]) == "2026-03-02"
 
@@ -136,3 +138,15 @@ def test_the_running_fold_gives_the_same_figures(summary):
     folded = running.summary(2 * 1440.0)
     for name, value in summary.items():
         assert folded[name] == pytest.approx(value), name
+
+
+def test_downtime_over_midnights_counts_on_each_day_it_lost():
+    from sim.devices.events import UplinkRestored
+
+    log = EventLog()  # down from 20:00 on day 0 to 12:00 on day 2: open 10:00-22:00 daily
+    log.append(UplinkRestored(2 * D1 + 720, "S1", 40 * 60.0))
+    daily = daily_kpis(events_frame(log.to_arrow()), monitors(), CAL, 3).set_index(["store", "day"])
+    assert daily.loc["S1", "uplink_down_min"].tolist() == [240.0, 1440.0, 720.0]
+    assert daily.loc["S1", "hardware_downtime_min"].tolist() == [120.0, 720.0, 120.0]
+    summary = run_summary(events_frame(log.to_arrow()), monitors(), CAL, 3)
+    assert summary["uplink_down_min"] == 2400 and summary["hardware_downtime_min"] == 960
