@@ -154,3 +154,61 @@ def test_one_order_of_the_benchmark_is_explained():
     assert len(allocation.order.lines) == LINES
     assert len(allocation.considered) == 25
     assert "ships the whole order" in allocation.reason
+
+
+# --- a chain's day: 1,000 stores x 20 SKUs and 10 warehouses, every call over all stores ----
+CHAIN_STORES, CHAIN_SKUS, CHAIN_LINES = 1_000, 20, 40_000
+
+
+def chain_center() -> tuple[InventoryCenter, np.ndarray, np.ndarray]:
+    """A chain stocked for the year; its store ids and SKUs as object arrays."""
+    places = [Location(f"W{i:02d}", LocationKind.WAREHOUSE, 31.0, 121.0) for i in range(10)]
+    places += [Location(f"S{i:04d}", LocationKind.DIRECT_STORE, 31.0 + i / 1e4, 121.0)
+               for i in range(CHAIN_STORES)]  # fmt: skip
+    center = InventoryCenter(places)
+    skus = np.array([f"K{k:02d}" for k in range(CHAIN_SKUS)], dtype=object)
+    ids = np.array([p.id for p in places], dtype=object)
+    center.receive_many(np.repeat(skus, len(ids)), np.tile(ids, len(skus)),
+                        np.full(len(ids) * len(skus), 5_000_000), T)  # fmt: skip
+    return center, ids[10:], skus
+
+
+def test_bench_sell_at_many_chain_day(benchmark, throughput):
+    center, stores, skus = chain_center()
+    rounds = iter(range(100))
+
+    def setup():
+        r = np.random.default_rng(next(rounds))
+        return (skus[r.integers(0, CHAIN_SKUS, CHAIN_LINES)],
+                stores[r.integers(0, CHAIN_STORES, CHAIN_LINES)],
+                r.integers(1, 4, CHAIN_LINES)), {}  # fmt: skip
+
+    benchmark.pedantic(lambda k, s, q: center.sell_at_many(k, s, q, T), setup=setup, rounds=20,
+                       iterations=1, warmup_rounds=1)  # fmt: skip
+    assert center.conservation()["balanced"].all()
+    throughput(benchmark, "sell_at_many_lines", CHAIN_LINES)
+
+
+def test_bench_positions_chain(benchmark, throughput):
+    center, stores, skus = chain_center()
+    got = benchmark.pedantic(lambda: center.positions(stores, skus), rounds=50, iterations=1)
+    assert got.available.shape == (CHAIN_STORES, CHAIN_SKUS)
+    throughput(benchmark, "positions_cells", CHAIN_STORES * CHAIN_SKUS)
+
+
+def test_bench_warehouse_truck_and_totals(benchmark, throughput):
+    """One dispatch call and one arrival call for a warehouse's 1,000 stores x 20 SKUs, then
+    the daily count (`totals`)."""
+    center, stores, skus = chain_center()
+    lines_skus, lines_stores = np.tile(skus, CHAIN_STORES), np.repeat(stores, CHAIN_SKUS)
+    source = np.full(len(lines_skus), "W00", dtype=object)
+    quantity = np.full(len(lines_skus), 2)
+
+    def day():
+        center.dispatch_at_many(lines_skus, source, lines_stores, quantity, T)
+        center.arrive_at_many(lines_skus, lines_stores, quantity, T)
+        return center.totals()
+
+    totals = benchmark.pedantic(day, rounds=20, iterations=1)
+    assert totals.in_transit.sum() == 0
+    throughput(benchmark, "truck_lines", 2 * len(lines_skus))

@@ -1,11 +1,14 @@
 """Marketing at chain scale: one campaign targeted and policy-checked over 2 M members (goal
-within 1 s), and single policy checks (goal 200,000/s)."""
+within 1 s), single policy checks (goal 200,000/s), and the batch calls a day-stepped chain
+twin makes: a campaign's 10,000 push orders redeeming their coupons at once, 10,000 opt-outs
+at once, the assignment columns of a campaign that reached 1 M members."""
 
 import datetime as dt
 
 import numpy as np
 import pytest
 
+from retail.keys import KeyBlock
 from retail.marketing import (
     Audience,
     CampaignSpec,
@@ -14,6 +17,7 @@ from retail.marketing import (
     MarketingCenter,
     MessageChannel,
     Offer,
+    RedeemOutcome,
 )
 from retail.membership import MemberSnapshot, Stage
 
@@ -101,3 +105,56 @@ def test_bench_single_policy_checks(benchmark, throughput):
     refused = benchmark.pedantic(check_all, rounds=5, iterations=1)
     assert 0 < refused < CHECKS
     throughput(benchmark, "policy_checks", CHECKS)
+
+
+BATCH = 10_000
+
+
+@pytest.fixture(scope="module")
+def launched(snapshot) -> MarketingCenter:
+    center = center_with_history(snapshot)
+    center.launch("summer", snapshot, AT)
+    return center
+
+
+def test_bench_redeem_many_10k_coupons(benchmark, throughput):
+    """10,000 push orders against a book of 1 M coupons: most redeem, some below the threshold,
+    some another member's, some replayed."""
+    rng = np.random.default_rng(8)
+    members = np.arange(1_000_000, dtype=np.int64)
+    coupons = np.sort(rng.choice(len(members), BATCH, replace=False))
+    buyers = members[coupons].copy()
+    buyers[::50] += 1  # another member's coupon
+    baskets = rng.integers(5_000, 60_000, BATCH)
+    keys = KeyBlock.range("P-2026-06-30-", 0, BATCH)
+
+    def setup():
+        center = MarketingCenter()
+        center.coupons.issue_many(members, SPEC.offer, AT - dt.timedelta(days=1))
+        return (center,), {}
+
+    def redeem(center):
+        return center.redeem_many(coupons, keys, baskets, AT, buyers)
+
+    batch = benchmark.pedantic(redeem, setup=setup, rounds=7, iterations=1)
+    assert (batch.outcome == RedeemOutcome.REDEEMED).sum() > 0.5 * BATCH
+    assert (batch.outcome == RedeemOutcome.WRONG_MEMBER).sum() == BATCH // 50
+    throughput(benchmark, "coupon_redemptions", BATCH)
+
+
+def test_bench_opt_out_many_10k(benchmark, throughput, launched):
+    rng = np.random.default_rng(9)
+    members = rng.choice(MEMBERS, BATCH, replace=False)
+    later = AT + dt.timedelta(hours=3)
+
+    benchmark.pedantic(
+        launched.opt_out_many, args=(members, later), rounds=7, iterations=1, warmup_rounds=1
+    )
+    assert launched.policy.check(int(members[0]), MessageChannel.SMS, later + dt.timedelta(days=1))
+    throughput(benchmark, "opt_outs", BATCH)
+
+
+def test_bench_assignment_columns_of_1m(benchmark, launched):
+    columns = benchmark(launched.assignment_columns, "summer")
+    assert len(columns["member"]) > 1_000_000
+    assert columns["sent"].sum() > 0

@@ -39,3 +39,29 @@ def test_bench_forecast_and_replenish_1000_stores_x_1000_skus(benchmark, through
     assert 0 < len(orders) < STORES * SKUS
     assert (orders["quantity"] % 6 == 0).all()
     throughput(benchmark, "replenishment_series", STORES * SKUS)
+
+
+def test_bench_review_1000_stores_x_20_skus(benchmark, throughput):
+    """`InventoryCenter.review`: every store's order-up-to plan from the center's positions in
+    one call (the chain fidelity's nightly review), 1,000 stores x 20 SKUs."""
+    from retail.inventory import InventoryCenter, Location, LocationKind
+
+    stores = np.array([f"S{i:04d}" for i in range(1_000)], dtype=object)
+    skus = np.array([f"K{k:02d}" for k in range(20)], dtype=object)
+    places = [Location("W00", LocationKind.WAREHOUSE, 31.0, 121.0)]
+    places += [Location(s, LocationKind.DIRECT_STORE, 31.0, 121.0) for s in stores]
+    center = InventoryCenter(places)
+    rng = np.random.default_rng(9)
+    cells = len(stores) * len(skus)
+    center.receive_many(np.tile(skus, len(stores)), np.repeat(stores, len(skus)),
+                        rng.integers(1, 20, cells), AT)  # fmt: skip
+    mean = rng.gamma(1.2, 2.0, (len(stores), len(skus)))
+    policy = ReplenishmentPolicy(service_level=0.95, cover_days=3, case_pack=6)
+
+    def review():
+        return center.review(policy, mean, np.sqrt(mean), stores, skus, AT, lead_days=2)
+
+    result = benchmark.pedantic(review, rounds=50, iterations=1)
+    assert 0 < len(result) < cells
+    assert (result.quantities % 6 == 0).all()
+    throughput(benchmark, "review_cells", cells)

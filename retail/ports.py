@@ -20,12 +20,18 @@ import pandas as _pd
 from retail.inventory.allocation import Allocation as _Allocation
 from retail.inventory.allocation import Order as _Order
 from retail.inventory.batch import OrderBatch as _OrderBatch
+from retail.inventory.many import LocationTotals as _LocationTotals
+from retail.inventory.many import Positions as _Positions
+from retail.inventory.many import ReviewResult as _ReviewResult
+from retail.inventory.replenishment import ReplenishmentPolicy as _ReplenishmentPolicy
 from retail.inventory.transfers import TransferProposal as _TransferProposal
 from retail.inventory.transfers import TransferRules as _TransferRules
 from retail.inventory.types import Reservation as _Reservation
 from retail.inventory.types import SalesChannel as _SalesChannel
 from retail.inventory.types import StockPosition as _StockPosition
+from retail.keys import KeyBlock as _KeyBlock
 from retail.marketing.center import LaunchReport as _LaunchReport
+from retail.marketing.coupon_batch import RedemptionBatch as _RedemptionBatch
 from retail.marketing.coupons import Redemption as _Redemption
 from retail.marketing.types import CampaignSpec as _CampaignSpec
 from retail.marketing.types import Interaction as _Interaction
@@ -33,6 +39,8 @@ from retail.marketing.types import MessageChannel as _MessageChannel
 from retail.marketing.types import Refusal as _Refusal
 from retail.marketing.uplift import Uplift as _Uplift
 from retail.membership.snapshot import MemberSnapshot as _MemberSnapshot
+from retail.orders.columns import OnlineOrders as _OnlineOrders
+from retail.orders.columns import OrderLines as _OrderLines
 from retail.orders.types import OrderRecord as _OrderRecord
 from retail.orders.types import OrderSpec as _OrderSpec
 
@@ -74,8 +82,22 @@ class MembershipPort(_Protocol):
         categories: _Mapping[str, int] | None = None,
     ) -> int: ...
     def record_purchases(
-        self, members: _np.ndarray, at: _np.ndarray, store_codes: _np.ndarray, amounts: _np.ndarray
-    ) -> _np.ndarray: ...
+        self,
+        members: _np.ndarray,
+        at: _np.ndarray,
+        store_codes: _np.ndarray,
+        amounts: _np.ndarray,
+        category_spend: _np.ndarray | None = None,
+    ) -> _np.ndarray:
+        """`category_spend`: int64 cents, one row per purchase, one column per `categories`
+        entry; a row sums to at most its amount."""
+        ...
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The configured categories, in the order of `category_spend`'s columns."""
+        ...
+
     def store_code(self, store: str) -> int:
         """The code `record_purchases` takes for `store` (assigned on first use)."""
         ...
@@ -152,6 +174,21 @@ class InventoryPort(_Protocol):
     def stock_frame(self) -> _pd.DataFrame: ...
     def conservation(self) -> _pd.DataFrame: ...
 
+    # Many locations in one call (a chain's day): all lines or none, checked as the
+    # per-location calls check, keys as lists, object or numpy str arrays.
+    def sell_at_many(self, skus, locations, quantities, at: _dt.datetime) -> None: ...
+    def dispatch_at_many(
+        self, skus, sources, destinations, quantities, at: _dt.datetime
+    ) -> None: ...
+    def arrive_at_many(self, skus, locations, quantities, at: _dt.datetime) -> None: ...
+    def positions(self, stores, skus) -> _Positions: ...
+    def review(
+        self, policy: _ReplenishmentPolicy, demand_mean: _np.ndarray, demand_sigma: _np.ndarray,
+        stores: _Sequence[str], skus: _Sequence[str], at: _dt.datetime,
+        lead_days: int | _np.ndarray = 1, on_order: _np.ndarray | None = None,
+    ) -> _ReviewResult: ...  # fmt: skip
+    def totals(self) -> _LocationTotals: ...
+
 
 @_runtime_checkable
 class OrderPort(_Protocol):
@@ -169,6 +206,23 @@ class OrderPort(_Protocol):
         self, keys: _Sequence[str], specs: _Sequence[_OrderSpec], ats: _Sequence[_dt.datetime],
         at: _dt.datetime,
     ) -> list[_OrderRecord]: ...  # fmt: skip
+    def book_store_sales_many(
+        self, keys: _KeyBlock, stores: _np.ndarray, store_names: _Sequence[str],
+        lines: _OrderLines, at_s: _np.ndarray, at: _dt.datetime,
+        guides: _np.ndarray | None = None, guide_names: _Sequence[str] = (),
+        members: _np.ndarray | None = None,
+    ) -> int: ...  # fmt: skip
+    def submit_many(
+        self, keys: _KeyBlock, spec: _OnlineOrders, at: _dt.datetime
+    ) -> _np.ndarray: ...
+    def pay_many(self, keys: _KeyBlock, amounts: _np.ndarray, at: _dt.datetime) -> _np.ndarray: ...
+    def allocate_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def pick_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def ship_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def deliver_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def pick_up_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def complete_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
+    def cancel_many(self, keys: _KeyBlock, at: _dt.datetime) -> _np.ndarray: ...
     def cancel(self, key: str, at: _dt.datetime) -> _OrderRecord: ...
     def return_lines(
         self, key: str, return_key: str, lines: _Lines, at: _dt.datetime, store: str | None = None
@@ -193,6 +247,11 @@ class LedgerPort(_Protocol):
         at: _dt.datetime | _Sequence[_dt.datetime], origins: list[str | None],
         fulfilling: list[str], guides: list[str | None],
     ) -> None: ...  # fmt: skip
+    def post_sales_many(
+        self, keys: _KeyBlock, amounts: _np.ndarray, at_us: _np.ndarray, origins: _np.ndarray,
+        fulfilling: _np.ndarray, guides: _np.ndarray, party_names: _Sequence[str],
+        suffixes: _np.ndarray | None = None, suffix_names: _Sequence[str] = (),
+    ) -> int: ...  # fmt: skip
     def post_refund(
         self, order_key: str, refund_key: str, amount_cents: int, at: _dt.datetime
     ) -> tuple: ...
@@ -228,6 +287,9 @@ class ContactPolicyPort(_Protocol):
     def opt_out(
         self, member: int, at: _dt.datetime, channel: _MessageChannel | None = None
     ) -> None: ...
+    def opt_out_many(
+        self, members: _np.ndarray, at: _dt.datetime, channel: _MessageChannel | None = None
+    ) -> None: ...
     def opt_in(
         self, member: int, at: _dt.datetime, channel: _MessageChannel | None = None
     ) -> None: ...
@@ -245,6 +307,7 @@ class MarketingPort(_Protocol):
     def create_campaign(self, key: str, spec: _CampaignSpec, at: _dt.datetime) -> object: ...
     def launch(self, key: str, snapshot: _MemberSnapshot, at: _dt.datetime) -> _LaunchReport: ...
     def assignments(self, key: str) -> _pd.DataFrame: ...
+    def assignment_columns(self, key: str) -> dict[str, _np.ndarray]: ...
     def record(self, key: str, event: str, members: _np.ndarray, at: _dt.datetime) -> int: ...
     def record_orders(
         self, members: _np.ndarray, amounts_cents: _np.ndarray, at: _dt.datetime
@@ -252,9 +315,20 @@ class MarketingPort(_Protocol):
     def redeem(
         self, coupon: int, order_key: str, basket_cents: int, at: _dt.datetime, member: int
     ) -> _Redemption: ...
+    def redeem_many(
+        self,
+        coupons: _np.ndarray,
+        order_keys: _Sequence[str] | _KeyBlock,
+        basket_cents: _np.ndarray,
+        at: _dt.datetime,
+        members: _np.ndarray,
+    ) -> _RedemptionBatch: ...
     def send(self, member: int, channel: _MessageChannel, at: _dt.datetime) -> _Refusal: ...
     def opt_out(
         self, member: int, at: _dt.datetime, channel: _MessageChannel | None = None
+    ) -> None: ...
+    def opt_out_many(
+        self, members: _np.ndarray, at: _dt.datetime, channel: _MessageChannel | None = None
     ) -> None: ...
     def erase(self, member: int) -> None: ...
     def funnel(self, key: str) -> dict[str, int | float]: ...

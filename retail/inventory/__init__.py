@@ -5,6 +5,7 @@ simulator; time is an argument."""
 from retail.inventory.allocation import Allocation, Candidate, Order, OrderLine, Shipment
 from retail.inventory.center import InventoryCenter
 from retail.inventory.geo import great_circle_km
+from retail.inventory.many import LocationTotals, Positions, ReviewResult
 from retail.inventory.sourcing import SourcingRules, Strategy
 from retail.inventory.transfers import TransferProposal, TransferRules
 from retail.inventory.types import (
@@ -23,9 +24,12 @@ __all__ = [
     "InventoryCenter",
     "Location",
     "LocationKind",
+    "LocationTotals",
     "Order",
     "OrderLine",
+    "Positions",
     "Reservation",
+    "ReviewResult",
     "SalesChannel",
     "Shipment",
     "SourcingRules",

@@ -32,6 +32,8 @@ from retail.inventory.allocation import (
     recalled,
 )
 from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
+from retail.inventory.chain import ChainCalls
+from retail.inventory.keys import key_codes
 from retail.inventory.reservations import COMMITTED, RELEASED, ReservationBook, checked_ttl
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
@@ -42,8 +44,10 @@ DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock
 CHUNK = 4096  # orders decided together: arrays of CHUNK x locations x lines stay small
 
 
-class InventoryCenter:
-    """Stock, reservations and allocation; time is always an argument."""
+class InventoryCenter(ChainCalls):
+    """Stock, reservations and allocation; time is always an argument. The calls over many
+    locations at once (`sell_at_many`, `dispatch_at_many`, `arrive_at_many`, `positions`,
+    `review`, `totals`) are in `chain.py`."""
 
     def __init__(
         self,
@@ -85,10 +89,11 @@ class InventoryCenter:
         """Receipts, checked as a whole first: `field(i)` names the quantity of line i."""
         quantities = checks.quantities(quantities, "quantities", row=field)
         checks.same_length("receive_many", skus=skus, locations=locations, quantities=quantities)
-        skus = [checks.key(sku, f"skus[{i}]") for i, sku in enumerate(skus)]
+        codes, names = key_codes(skus, "skus")
         checked_time(at)
         with self._lock:
-            self.pool.receive_many(skus, self.pool.columns_of(locations), quantities, field)
+            columns = self.pool.columns_of(locations)
+            self.pool.receive_many(names, codes, columns, quantities, field)
 
     def sell(self, sku: str, location: str, quantity: int, at: dt.datetime) -> None:
         """Sold over the counter: unreserved stock within the store channel's share."""

@@ -11,6 +11,7 @@ import pandas as pd
 
 from retail.checks import MAX_STOCK
 from retail.errors import InvalidInput, NotFound, OutOfStock
+from retail.inventory.keys import key_codes
 from retail.inventory.types import Location, SalesChannel
 
 BASIS = 10_000  # channel shares in basis points: integer arithmetic, no float floor surprises
@@ -74,6 +75,13 @@ class StockPool:
 
     def columns_of(self, locations: Sequence[str]) -> np.ndarray:
         """Columns of many locations at once; an unknown one is NotFound."""
+        try:
+            codes, names = key_codes(locations, "locations")
+            found = np.fromiter((self.column.get(x, -1) for x in names), np.int64, len(names))
+            if (found >= 0).all():
+                return found[codes]
+        except InvalidInput:  # not all non-empty strings: the loop below says which
+            pass
         columns = np.fromiter((self.column.get(x, -1) for x in locations), np.int64, len(locations))
         if (columns < 0).any():
             raise NotFound("location", locations[int(np.flatnonzero(columns < 0)[0])])
@@ -124,14 +132,21 @@ class StockPool:
 
     # --- movements (quantities already validated as positive ints) ------------------------
     def receive_many(
-        self, skus: list[str], columns: np.ndarray, quantity: np.ndarray, field: Callable
+        self,
+        names: list[str],
+        codes: np.ndarray,
+        columns: np.ndarray,
+        quantity: np.ndarray,
+        field: Callable,
     ) -> None:
-        """Receipts of `skus` (new ones are added) at `columns`, all or none: refused,
-        naming `field(i)`, if a cell would hold more than MAX_STOCK."""
-        known = np.array([self.row.get(sku, -1) for sku in skus], np.int64)
-        codes = pd.factorize(pd.Index(skus, dtype=object))[0]
-        self.check_room(known, columns, quantity, field, skus=codes)
-        rows = np.array([self.sku_row(sku, create=True) for sku in skus], np.int64)
+        """Receipts of line i's SKU, names[codes[i]] (new ones are added, in the order of
+        `names`), at `columns`, all or none: refused, naming `field(i)`, if a cell would hold
+        more than MAX_STOCK."""
+        known = np.fromiter((self.row.get(sku, -1) for sku in names), np.int64, len(names))
+        self.check_room(known[codes], columns, quantity, field, skus=codes)
+        created = np.fromiter((self.sku_row(sku, create=True) for sku in names), np.int64,
+                              len(names))  # fmt: skip
+        rows = created[codes]
         for name in ("received", "on_hand"):
             np.add.at(self.q[name], (rows, columns), quantity)
 

@@ -4,6 +4,7 @@ argument."""
 
 from retail.marketing.aarrr import aarrr
 from retail.marketing.center import Campaign, LaunchReport, MarketingCenter
+from retail.marketing.coupon_batch import RedeemOutcome, RedemptionBatch
 from retail.marketing.coupons import CouponBook, CouponState, Redemption
 from retail.marketing.policy import ContactPolicy
 from retail.marketing.types import (
@@ -39,7 +40,9 @@ __all__ = [
     "MessageChannel",
     "Offer",
     "OfferKind",
+    "RedeemOutcome",
     "Redemption",
+    "RedemptionBatch",
     "Refusal",
     "ServiceWindows",
     "Uplift",

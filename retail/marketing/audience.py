@@ -80,3 +80,19 @@ def draw(members: np.ndarray, campaign_key: str) -> np.ndarray:
 def holdout(members: np.ndarray, campaign_key: str, share: float) -> np.ndarray:
     """Mask: members held out of the campaign (a `share` of them, stably)."""
     return draw(members, campaign_key) < share
+
+
+def lowest(values: np.ndarray, k: int) -> np.ndarray:
+    """Mask: the `k` smallest of `values`, ties going to the earlier row (what the first `k`
+    of a stable sort are), in linear time."""
+    chosen = np.zeros(len(values), bool)
+    if k <= 0:
+        return chosen
+    if k >= len(values):
+        chosen[:] = True
+        return chosen
+    kth = values[np.argpartition(values, k - 1)[k - 1]]
+    chosen = values < kth
+    tied = np.flatnonzero(values == kth)
+    chosen[tied[: k - int(chosen.sum())]] = True
+    return chosen

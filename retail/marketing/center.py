@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +26,9 @@ import pandas as pd
 from retail import checks
 from retail.clock import checked_time, seconds
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.keys import KeyBlock
 from retail.marketing import audience, personalisation
+from retail.marketing.coupon_batch import RedemptionBatch
 from retail.marketing.coupons import CouponBook, Redemption
 from retail.marketing.policy import ContactPolicy
 from retail.marketing.types import CampaignSpec, ContactRules, MessageChannel, Refusal
@@ -34,6 +36,7 @@ from retail.marketing.uplift import Uplift, uplift_from_outcomes
 from retail.membership.snapshot import MemberSnapshot
 
 EVENTS = ("delivered", "opened", "clicked")
+ASSIGNED = ("member", "holdout", "sent", "reasons", "content", "coupon")  # fixed at launch
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,9 @@ class MarketingCenter:
         if spec.budget_cents is None or unit == 0 or len(go) * unit <= spec.budget_cents:
             return go
         affordable = spec.budget_cents // unit
-        order = np.argsort(audience.draw(members[go], campaign.key + "/budget"), kind="stable")
-        reasons[go[order[affordable:]]] |= np.uint16(Refusal.BUDGET)
-        return np.sort(go[order[:affordable]])
+        covered = audience.lowest(audience.draw(members[go], campaign.key + "/budget"), affordable)
+        reasons[go[~covered]] |= np.uint16(Refusal.BUDGET)
+        return go[covered]
 
     def _rows(self, campaign, snapshot, chosen, members, held, reasons, sent, at) -> dict:
         spec, n = campaign.spec, len(members)
@@ -194,6 +197,20 @@ class MarketingCenter:
                 {c: r[c] for c in columns}, index=pd.Index(r["member"], name="member")
             )
 
+    def assignment_columns(self, key: str) -> dict[str, np.ndarray]:
+        """`assignments` as columns, without a frame: `member` (sorted), `holdout`, `sent`,
+        `reasons`, `content`, `coupon`, one row per member of the audience. Read-only views,
+        O(1) at any audience size; what a launch decided never changes afterwards (an
+        erasure replaces the columns, leaving views already handed out as they were)."""
+        with self._lock:
+            r = self._launched(key).rows
+            columns = {}
+            for name in ASSIGNED:
+                view = r[name].view()
+                view.flags.writeable = False
+                columns[name] = view
+            return columns
+
     # --- what happened next -------------------------------------------------------------
     def record(self, key: str, event: str, members: np.ndarray, at: dt.datetime) -> int:
         """Members who got, opened or clicked the campaign's message; the first time counts,
@@ -243,12 +260,30 @@ class MarketingCenter:
     ) -> Redemption:
         return self.coupons.redeem(coupon, order_key, basket_cents, at, member)
 
+    def redeem_many(
+        self,
+        coupons: np.ndarray,
+        order_keys: Sequence[str] | KeyBlock,
+        basket_cents: np.ndarray,
+        at: dt.datetime,
+        members: np.ndarray,
+    ) -> RedemptionBatch:
+        """`redeem` row by row in array operations, an outcome code per row instead of an
+        exception (`RedeemOutcome`; batch semantics in `coupon_batch`)."""
+        return self.coupons.redeem_many(coupons, order_keys, basket_cents, at, members)
+
     def send(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """One message outside any campaign (a guide's 1:1, a service reply)."""
         return self.policy.send(member, channel, at)
 
     def opt_out(self, member: int, at: dt.datetime, channel: MessageChannel | None = None) -> None:
         self.policy.opt_out(member, at, channel)
+
+    def opt_out_many(
+        self, members: np.ndarray, at: dt.datetime, channel: MessageChannel | None = None
+    ) -> None:
+        """`opt_out` for each member (repeats allowed), in array operations."""
+        self.policy.opt_out_many(members, at, channel)
 
     def erase(self, member: int) -> None:
         """Every trace of her goes: policy state, consent log, campaign rows; coupons stay in

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,14 @@ from retail import checks
 from retail.clock import SECONDS_PER_DAY, seconds
 from retail.columns import Columns
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.keys import KeyBlock
+from retail.marketing.coupon_batch import (
+    RedemptionBatch,
+    checked_keys,
+    join_key,
+    redeem_rows,
+    split_key,
+)
 from retail.marketing.types import Offer, OfferKind
 
 
@@ -49,7 +58,11 @@ COUPON_COLUMNS = {
     "state": (np.int8, CouponState.ISSUED),
     "redeemed_s": (np.int64, -1),
     "cost_cents": (np.int64, 0),
+    "discount_cents": (np.int64, 0),
+    "order_prefix": (np.int32, -1),  # the redeeming order's key, as `coupon_batch` keeps it
+    "order_number": (np.int64, -1),
 }
+KEY_COLUMNS = ("order_prefix", "order_number")
 
 
 class CouponBook:
@@ -60,7 +73,9 @@ class CouponBook:
         self.coupons = Columns(COUPON_COLUMNS)
         self.offers: list[Offer] = []
         self._offer_codes: dict[Offer, int] = {}
-        self.redemptions: dict[int, Redemption] = {}
+        self.redemptions: dict[int, Redemption] = {}  # those asked for one by one, cached
+        self._prefixes: list[str] = []  # order key prefixes, by code
+        self._prefix_codes: dict[str, int] = {}
         self._lock = lock or threading.RLock()
 
     def issue(self, member: int, offer: Offer, at: dt.datetime, campaign: int = -1) -> int:
@@ -101,7 +116,7 @@ class CouponBook:
                 raise NotFound("coupon", coupon)
             if int(c.member[coupon]) != member:
                 raise InvalidInput("member", f"coupon {coupon} belongs to another member")
-            done = self.redemptions.get(coupon)
+            done = self._redemption_of(coupon)
             if done is not None:
                 if done.order_key == order_key:
                     return done
@@ -118,8 +133,49 @@ class CouponBook:
             c.state[coupon] = CouponState.REDEEMED
             c.redeemed_s[coupon] = now
             c.cost_cents[coupon] = redemption.cost_cents
+            c.discount_cents[coupon] = redemption.discount_cents
+            prefix, number = split_key(order_key)
+            c.order_prefix[coupon] = self._prefix_code(prefix)
+            c.order_number[coupon] = number
             self.redemptions[coupon] = redemption
             return redemption
+
+    def redeem_many(
+        self,
+        coupons: np.ndarray,
+        order_keys: Sequence[str] | KeyBlock,
+        basket_cents: np.ndarray,
+        at: dt.datetime,
+        members: np.ndarray,
+    ) -> RedemptionBatch:
+        """`redeem` for each row in turn at `at`, a refusal an outcome code instead of an
+        exception (semantics and codes: `retail.marketing.coupon_batch`). A malformed batch
+        is an `InvalidInput` and changes nothing."""
+        coupons = checks.integers(coupons, "coupons", -(2**63), 2**63 - 1, "a coupon id")
+        baskets = checks.cents_array(basket_cents, "basket_cents")
+        members = checks.member_ids(members)
+        n = checks.same_length(
+            "redeem_many", coupons=coupons, basket_cents=baskets, members=members
+        )
+        prefixes, numbers = checked_keys(order_keys, n)  # refuses a length other than n
+        now = seconds(at)
+        with self._lock:
+            codes = self._prefix_lookup(prefixes)
+            batch = redeem_rows(self, coupons, codes, numbers, baskets, members, now)
+            won = batch.winners
+            if len(won):
+                c, rows = self.coupons, batch.winner_rows
+                if len(prefixes) == 1:
+                    c.order_prefix[won] = self._prefix_code(prefixes[0])
+                else:
+                    c.order_prefix[won] = [self._prefix_code(prefixes[i]) for i in rows.tolist()]
+                c.order_number[won] = numbers[rows]
+                c.state[won] = CouponState.REDEEMED
+                c.redeemed_s[won] = now
+                c.cost_cents[won] = batch.result.cost_cents[rows]
+                c.discount_cents[won] = batch.result.discount_cents[rows]
+            self.coupons.state[batch.expired] = CouponState.EXPIRED
+            return batch.result
 
     def expire(self, at: dt.datetime) -> int:
         """Coupons past their validity and still unused become expired; returns how many."""
@@ -143,7 +199,7 @@ class CouponBook:
     def frame(self) -> pd.DataFrame:
         with self._lock:
             c = self.coupons
-            frame = pd.DataFrame(c.arrays())
+            frame = pd.DataFrame(c.arrays()).drop(columns=list(KEY_COLUMNS))
             frame["state"] = [CouponState(s).name.lower() for s in c.state]
         return frame.rename_axis("coupon")
 
@@ -152,6 +208,32 @@ class CouponBook:
         member = checks.member_id(member)
         with self._lock:
             self.coupons.member[self.coupons.member == member] = -1
+
+    def _redemption_of(self, coupon: int) -> Redemption | None:
+        """The coupon's redemption, if it was redeemed (one by one or in a batch)."""
+        done = self.redemptions.get(coupon)
+        c = self.coupons
+        if done is None and c.state[coupon] == CouponState.REDEEMED:
+            offer = self.offers[c.offer[coupon]]
+            key = join_key(self._prefixes[c.order_prefix[coupon]], int(c.order_number[coupon]))
+            points = offer.value if offer.kind == OfferKind.POINTS else 0
+            discount, cost = int(c.discount_cents[coupon]), int(c.cost_cents[coupon])
+            done = self.redemptions[coupon] = Redemption(coupon, key, discount, points, cost)
+        return done
+
+    def _prefix_lookup(self, prefixes: list[str]) -> np.ndarray:
+        """Their codes, without keeping them: a prefix never kept gets a negative code of
+        its own (-2, -3, ...), which matches no redeemed coupon."""
+        known, fresh = self._prefix_codes, {}
+        codes = [known[p] if p in known else fresh.setdefault(p, -2 - len(fresh)) for p in prefixes]
+        return np.array(codes, np.int64)
+
+    def _prefix_code(self, prefix: str) -> int:
+        code = self._prefix_codes.get(prefix)
+        if code is None:
+            code = self._prefix_codes[prefix] = len(self._prefixes)
+            self._prefixes.append(prefix)
+        return code
 
     def _offer_code(self, offer: Offer) -> int:
         if offer not in self._offer_codes:

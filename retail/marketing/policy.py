@@ -26,17 +26,16 @@ from retail import checks
 from retail.clock import SECONDS_PER_DAY, seconds
 from retail.columns import Columns
 from retail.errors import InvalidInput
+from retail.marketing.policy_batch import (
+    ALL_CHANNELS,
+    WINDOW_OF,
+    WINDOWS,
+    PolicyBatch,
+    _code,
+)
 from retail.marketing.types import ContactRules, Interaction, MessageChannel, Refusal
 
 LONG_AGO = -(2**62)  # a window opened "never" is closed at any time
-WINDOWS = ("message", "click", "payment")
-WINDOW_OF = {
-    Interaction.MESSAGE: 0,
-    Interaction.CLICK: 1,
-    Interaction.FOLLOW: 1,
-    Interaction.SCAN: 1,
-    Interaction.PAYMENT: 2,
-}
 CONSENT_COLUMNS = {  # channels 0: the personalisation choice; opted_out: refused
     "member": (np.int64, -1),
     "ts": (np.int64, 0),
@@ -46,7 +45,6 @@ CONSENT_COLUMNS = {  # channels 0: the personalisation choice; opted_out: refuse
 SCOPES = len(MessageChannel) + 1  # each channel, then "overall": caps count per scope
 OVERALL = len(MessageChannel)
 UNLIMITED = 1 << 30
-ALL_CHANNELS = (1 << len(MessageChannel)) - 1
 
 
 def _columns() -> dict[str, tuple[np.dtype, object]]:
@@ -96,12 +94,10 @@ def _week(day):
     return (day + 3) // 7  # 1970-01-01 was a Thursday; ISO weeks start on Monday
 
 
-MAX_ID_GAP = 1_000_000  # how far past the members it knows one call may take the policy
-
-
-class ContactPolicy:
+class ContactPolicy(PolicyBatch):
     """Consent, service windows and frequency caps for every member. `lock`: the re-entrant
-    lock every call holds (its own unless a marketing center shares one)."""
+    lock every call holds (its own unless a marketing center shares one). The calls for many
+    members at once are in `policy_batch.PolicyBatch`."""
 
     def __init__(
         self, rules: ContactRules | None = None, lock: threading.RLock | None = None
@@ -120,6 +116,9 @@ class ContactPolicy:
         self._quiet = (_second_of_day(self.rules.quiet_start), _second_of_day(self.rules.quiet_end))
         self.state = Columns(_columns())
         self._a = self.state.buffers()
+        blank = Columns(_columns())
+        blank.grow(1)
+        self._blank = blank.buffers()  # the state of a member never seen
         self.consents = Columns(CONSENT_COLUMNS)
 
     # --- one member ---------------------------------------------------------------------
@@ -127,14 +126,15 @@ class ContactPolicy:
         """The reasons this send would be refused now; `Refusal(0)` (falsy) if it may go."""
         c, now = _code(channel), seconds(at)
         with self._lock:
-            return _refusal(self._check(self._row(member), c, now))
+            a, row = self._read(member)
+            return _refusal(self._check(row, c, now, a))
 
     def send(self, member: int, channel: MessageChannel, at: dt.datetime) -> Refusal:
         """Check and, if allowed, count the send against every limit. Returns the check."""
         c, now = _code(channel), seconds(at)
         with self._lock:
             row = self._row(member)
-            reasons = self._check(row, c, now)
+            reasons = self._check(row, c, now, self._a)
             if not reasons:
                 self._count(row, c, now)
             return _refusal(reasons)
@@ -144,13 +144,13 @@ class ContactPolicy:
         limit applies). Consent and quiet hours are not counted: see `check`."""
         c, now = _code(channel), seconds(at)
         with self._lock:
-            row = self._row(member)
-            room = self._left(row, c, now)
+            a, row = self._read(member)
+            room = self._left(row, c, now, a)
             if c == MessageChannel.WECHAT_SERVICE:
                 window_room = 0
                 for opened_key, used_key, length, sends in self._windows:
-                    if 0 <= now - self._a[opened_key].item(row) < length:
-                        left = UNLIMITED if sends is None else sends - self._a[used_key].item(row)
+                    if 0 <= now - a[opened_key].item(row) < length:
+                        left = UNLIMITED if sends is None else sends - a[used_key].item(row)
                         window_room = min(UNLIMITED, window_room + max(left, 0))
                 room = min(room, window_room)
         return None if room >= UNLIMITED else max(room, 0)
@@ -196,38 +196,8 @@ class ContactPolicy:
             if len(kept["member"]):
                 self.consents.extend(**kept)
 
-    # --- many members at once -----------------------------------------------------------
-    def check_many(
-        self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
-    ) -> np.ndarray:
-        """`check` for many distinct members: one `Refusal` bit set per member (uint16)."""
-        c, now = _code(channel), seconds(at)
-        with self._lock:
-            return self._check_many(self._rows(members), c, now)
-
-    def send_many(
-        self, members: np.ndarray, channel: MessageChannel, at: dt.datetime
-    ) -> np.ndarray:
-        """`send` for many distinct members: the check per member (uint16 `Refusal` bits);
-        those allowed are counted."""
-        c, now = _code(channel), seconds(at)
-        with self._lock:
-            rows = self._rows(members)
-            reasons = self._check_many(rows, c, now)
-            self._count_many(rows[reasons == 0], c, now)
-            return reasons
-
-    def interact_many(self, members: np.ndarray, kind: Interaction, at: dt.datetime) -> None:
-        window = WINDOWS[WINDOW_OF[checks.option(kind, Interaction, "kind")]]
-        now = seconds(at)
-        with self._lock:
-            rows = self._rows(members, unique=False)
-            self._a[f"{window}_s"][rows] = now
-            self._a[f"{window}_used"][rows] = 0
-
     # --- the rules ----------------------------------------------------------------------
-    def _check(self, row: int, c: int, now: int) -> int:
-        a = self._a
+    def _check(self, row: int, c: int, now: int, a: dict[str, np.ndarray]) -> int:
         reasons = OPTED_OUT if a["opted_out"].item(row) >> c & 1 else 0
         if self._quiet_channels[c] and self._is_quiet(now % SECONDS_PER_DAY):
             reasons |= QUIET_HOURS
@@ -252,12 +222,12 @@ class ContactPolicy:
                 reasons |= flag
         return int(reasons)
 
-    def _left(self, row: int, c: int, now: int) -> int:
+    def _left(self, row: int, c: int, now: int, a: dict[str, np.ndarray]) -> int:
         day = now // SECONDS_PER_DAY
         left = UNLIMITED
         for period_key, count_key, weekly, limit, _ in self._caps[c]:
-            current = self._a[period_key].item(row) == (_week(day) if weekly else day)
-            left = min(left, limit - (self._a[count_key].item(row) if current else 0))
+            current = a[period_key].item(row) == (_week(day) if weekly else day)
+            left = min(left, limit - (a[count_key].item(row) if current else 0))
         return left
 
     def _count(self, row: int, c: int, now: int) -> None:
@@ -279,13 +249,14 @@ class ContactPolicy:
                 a[period_key][row] = current
                 a[count_key][row] = 1
 
-    def _check_many(self, rows: np.ndarray, c: int, now: int) -> np.ndarray:
-        a = self._a
+    def _check_many(
+        self, rows: np.ndarray, c: int, now: int, a: dict[str, np.ndarray]
+    ) -> np.ndarray:
         reasons = np.where((a["opted_out"][rows] >> c) & 1, np.uint16(OPTED_OUT), np.uint16(0))
         if self._quiet_channels[c] and self._is_quiet(now % SECONDS_PER_DAY):
             reasons |= np.uint16(QUIET_HOURS)
         if c == MessageChannel.WECHAT_SERVICE:
-            opened, room = self._open_windows(rows, now)
+            opened, room = self._open_windows(rows, now, a)
             window_reason = np.where(
                 opened.any(axis=0), Refusal.SERVICE_WINDOW_USED_UP, Refusal.OUTSIDE_SERVICE_WINDOW
             )
@@ -300,7 +271,7 @@ class ContactPolicy:
     def _count_many(self, rows: np.ndarray, c: int, now: int) -> None:
         a = self._a
         if c == MessageChannel.WECHAT_SERVICE and len(rows):
-            _, room = self._open_windows(rows, now)
+            _, room = self._open_windows(rows, now, a)
             closes = np.stack([a[key][rows] + length for key, _, length, _ in self._windows])
             charged = np.where(room, closes, np.iinfo(np.int64).max).argmin(axis=0)
             for w, (_, used_key, _, _) in enumerate(self._windows):
@@ -312,14 +283,16 @@ class ContactPolicy:
             a[count_key][rows] = np.where(same, a[count_key][rows] + 1, 1)
             a[period_key][rows] = current
 
-    def _open_windows(self, rows: np.ndarray, now: int) -> tuple[np.ndarray, np.ndarray]:
+    def _open_windows(
+        self, rows: np.ndarray, now: int, a: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Per window (first axis) and member: is it open, and is there room left in it."""
         opened, room = [], []
         for opened_key, used_key, length, sends in self._windows:
-            age = now - self._a[opened_key][rows]
+            age = now - a[opened_key][rows]
             is_open = (age >= 0) & (age < length)
             opened.append(is_open)
-            room.append(is_open if sends is None else is_open & (self._a[used_key][rows] < sends))
+            room.append(is_open if sends is None else is_open & (a[used_key][rows] < sends))
         return np.stack(opened), np.stack(room)
 
     def _is_quiet(self, second: int) -> bool:
@@ -338,37 +311,35 @@ class ContactPolicy:
             self._a["opted_out"][row] = current | bits if opted_out else current & ~bits
             self.consents.append(member=row, ts=now, channels=bits, opted_out=opted_out)
 
+    def _read(self, member: int) -> tuple[dict[str, np.ndarray], int]:
+        """Where to read her state: her row, or for an id never seen the blank one (reads
+        never grow the state: one call with a stray id must not allocate for a billion)."""
+        if type(member) is int and 0 <= member < self.state.size:  # the hot path
+            return self._a, member
+        member = checks.member_id(member)
+        return (self._a, member) if member < self.state.size else (self._blank, 0)
+
     def _row(self, member: int) -> int:
         """Her row, growing the state for an id not seen before (ids are dense)."""
         if type(member) is int and 0 <= member < self.state.size:  # the hot path
             return member
         member = checks.member_id(member)
-        self._grow_to(member, 1)
+        if member >= self.state.size:
+            self.state.grow(member + 1 - self.state.size)
+            self._a = self.state.buffers()
         return member
 
-    def _rows(self, members: np.ndarray, unique: bool = True) -> np.ndarray:
+    def _rows(self, members: np.ndarray, unique: bool = True, grow: bool = True) -> np.ndarray:
         rows = checks.member_ids(members)
         if len(rows) == 0:
             return rows
-        if unique and len(np.unique(rows)) < len(rows):  # sorting: no array as long as the ids
+        top = int(rows.max())
+        if unique and _repeats(rows, top):
             raise InvalidInput("members", "a member appears more than once in one batch")
-        self._grow_to(int(rows.max()), len(rows))
+        if grow and top >= self.state.size:
+            self.state.grow(top + 1 - self.state.size)
+            self._a = self.state.buffers()
         return rows
-
-    def _grow_to(self, top: int, named: int) -> None:
-        """Rows up to member `top`. Member ids are dense, so a call naming `named` members
-        grows the state by at most that many rows and `MAX_ID_GAP`: an id far beyond every
-        member known is refused rather than costing its weight in memory."""
-        size = self.state.size
-        if top < size:
-            return
-        if top >= size + named + MAX_ID_GAP:
-            raise InvalidInput(
-                "member", f"{top} lies more than {MAX_ID_GAP:,} beyond the members known "
-                f"({size:,}): member ids are dense"
-            )  # fmt: skip
-        self.state.grow(top + 1 - size)
-        self._a = self.state.buffers()
 
     def _padded(self, name: str, rows: np.ndarray, fill) -> np.ndarray:
         known = rows < self.state.size
@@ -377,11 +348,14 @@ class ContactPolicy:
         return out
 
 
-def _code(channel: object) -> int:
-    """The channel's code; anything but a MessageChannel (or its code) is InvalidInput."""
-    if type(channel) is MessageChannel:  # the hot path
-        return int(channel)
-    return int(checks.option(channel, MessageChannel, "channel"))
+def _repeats(rows: np.ndarray, top: int) -> bool:
+    """Whether a member id appears twice: by counting when the ids are dense (fast), by
+    sorting when a stray large id would make the count table huge."""
+    if len(rows) < 2 or bool((rows[1:] > rows[:-1]).all()):  # sorted and distinct: the usual
+        return False
+    if top < 4 * len(rows) + 1_000_000:
+        return bool(np.bincount(rows, minlength=top + 1).max() > 1)
+    return len(np.unique(rows)) < len(rows)
 
 
 def _second_of_day(time: dt.time) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retail.errors import InvalidInput
+from retail.membership import lifecycle, rfm_state
 from retail.membership.points import roll_years
 from retail.membership.state import BRAND, NEVER
 
@@ -55,6 +56,9 @@ def merge(membership: Membership, keep: int, drop: int, when: int) -> None:
             getattr(m, field)[keep] = getattr(m, field)[drop]
     m.stage[keep] = max(m.stage[keep], m.stage[drop]) if m.stage[keep] < 3 else m.stage[keep]
     s.category_spend[keep] += s.category_spend[drop]
+    s.learn_top_category(keep)
+    rfm_state.merged(s, keep, drop)
+    lifecycle.mark(s, keep)
     for table in s.ids.values():
         for key in [k for k, v in table.items() if v == drop]:
             table[key] = keep
@@ -75,6 +79,8 @@ def erase(membership: Membership, member: int) -> None:
     for log in (s.purchases, s.transitions, s.tasks):
         keep = log.member != member
         if not keep.all():
+            if log is s.purchases:
+                rfm_state.compact(s, keep)
             _compact(log, keep)
     membership.audit.forget(member)
     _clear(membership, member)

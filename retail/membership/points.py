@@ -31,6 +31,14 @@ def roll_years(state: State, members: np.ndarray, when: np.ndarray) -> None:
     m.points_year[rows] = year
 
 
+def roll_live_years(state: State, now: int) -> None:
+    """`roll_years` of every live member to the year of `now` (only those behind move)."""
+    m = state.members
+    behind = np.flatnonzero(m.points_year < year_of(np.array([now]))[0])
+    behind = behind[(m.merged_into[behind] < 0) & ~m.erased[behind]]
+    roll_years(state, behind, np.full(len(behind), now))
+
+
 def earn(
     state: State, rules: PointsRules, members: np.ndarray, amounts: np.ndarray, when: np.ndarray
 ) -> np.ndarray:

@@ -53,6 +53,7 @@ def attribute(state: State, rows, when, store_codes, staff_codes, channels) -> N
     m.member_store[rows] = store_codes
     m.member_staff[rows] = staff_codes
     m.member_channel[rows] = channels
+    lifecycle.mark(state, rows)
     m.home_store[rows] = np.where(m.home_store[rows] < 0, store_codes, m.home_store[rows])
     m.owner_staff[rows] = np.where(m.owner_staff[rows] == BRAND, staff_codes, m.owner_staff[rows])
     below = m.stage[rows] < Stage.MEMBER

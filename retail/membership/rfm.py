@@ -49,7 +49,7 @@ def rfm_table(
     if not past.all():
         seconds, members, amount = seconds[past], members[past], amount[past]
     if len(members) == 0:
-        return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name="member_id"))
+        return empty_table()
     slot, slots, ids = member_slots(members)
     last = np.full(slots, np.iinfo(np.int64).min)
     np.maximum.at(last, slot, seconds)
@@ -60,14 +60,24 @@ def rfm_table(
     monetary = np.bincount(in_window, weights=amount[window], minlength=slots)
     if slots != len(ids):  # dense slots: keep those of members who bought
         last, frequency, monetary = last[ids], frequency[ids], monetary[ids]
+    return score_table(ids, last, frequency, monetary, now)
+
+
+def empty_table() -> pd.DataFrame:
+    """The table of nobody (no purchase up to `as_of`)."""
+    return pd.DataFrame(columns=COLUMNS, index=pd.Index([], name="member_id"))
+
+
+def score_table(
+    ids: np.ndarray, last: np.ndarray, frequency: np.ndarray, monetary: np.ndarray, now: int
+) -> pd.DataFrame:
+    """The RFM table of members `ids` (sorted) from their last purchase time (seconds, up to
+    `now`), frequency (int64) and monetary (float64 of whole cents) in the window."""
     recency = (now - last) // 86_400
     r_score = quintile_scores(-recency)
     f_score = quintile_scores(frequency)
     m_score = quintile_scores(monetary)
-    r_high = recency < recency.mean()
-    f_high = frequency > frequency.mean()
-    m_high = monetary > monetary.mean()
-    codes = r_high.astype(int) * 4 + f_high.astype(int) * 2 + m_high.astype(int)
+    codes = segment_codes(recency, frequency, monetary)
     names = [SEGMENTS[(bool(c & 4), bool(c & 2), bool(c & 1))] for c in range(8)]
     return pd.DataFrame(
         {
@@ -81,6 +91,14 @@ def rfm_table(
         },
         index=pd.Index(ids, name="member_id"),
     )
+
+
+def segment_codes(recency: np.ndarray, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:
+    """4 * (R high) + 2 * (F high) + (M high), each against the population mean."""
+    r_high = recency < recency.mean()
+    f_high = frequency > frequency.mean()
+    m_high = monetary > monetary.mean()
+    return r_high.astype(int) * 4 + f_high.astype(int) * 2 + m_high.astype(int)
 
 
 def member_slots(members: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
@@ -104,10 +122,21 @@ def quintile_scores(goodness: np.ndarray) -> np.ndarray:
             counts = np.bincount(goodness - low)
             below = np.cumsum(counts) - counts  # members with a worse value
             return (1 + (5 * below[goodness - low]) // n).astype(np.int8)
-    order = np.argsort(goodness, kind="stable")
-    sorted_values = goodness[order]
-    # Lowest 1-based rank of each distinct value: where its run starts in sorted order.
-    starts = np.searchsorted(sorted_values, sorted_values, side="left")
-    rank_min = np.empty(n, dtype=np.int64)
-    rank_min[order] = starts + 1
-    return (1 + (5 * (rank_min - 1)) // n).astype(np.int8)
+    return scores_within(goodness, quintile_bounds(goodness))
+
+
+def quintile_bounds(goodness: np.ndarray) -> np.ndarray:
+    """The four values a score passes: with `b = 5 * below // n` (`below` the members with
+    a worse value), a value scores above k exactly when below >= ceil(k n / 5), that is when
+    it exceeds the ceil(k n / 5)-th worst value. Four order statistics: a partition, no sort."""
+    n = len(goodness)
+    kth = np.array([-(-k * n // 5) - 1 for k in range(1, 5)])
+    return np.partition(goodness, np.unique(kth))[kth]
+
+
+def scores_within(goodness: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """1 + the number of `bounds` (ascending) each value exceeds."""
+    score = np.ones(len(goodness), np.int8)
+    for bound in bounds:
+        score += goodness > bound
+    return score

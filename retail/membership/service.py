@@ -32,7 +32,7 @@ from retail.membership import (
     purchases,
     queries,
     records,
-    rfm,
+    rfm_state,
     snapshot,
     tasks,
 )
@@ -284,8 +284,9 @@ class Membership:
         amount_cents: int,
         categories: Mapping[str, int] | None = None,
     ) -> int:
-        """A purchase by a member (`categories`: cents per category of it); returns the points
-        it earned."""
+        """A purchase by a member (`categories`: cents per category of it, summing to at most
+        `amount_cents`: lines outside every category may make up the rest); returns the
+        points it earned."""
         amount, when = checks.cents(amount_cents, "amount_cents"), seconds(at)
         store = checks.key(store, "store")
         known = self.state.categories
@@ -294,6 +295,9 @@ class Membership:
             if category not in known:
                 raise InvalidInput("categories", f"unknown category {category!r}")
             spend.append((known.index(category), checks.cents(cents, f"categories[{category!r}]")))
+        if sum(cents for _, cents in spend) > amount:
+            total = sum(cents for _, cents in spend)
+            raise InvalidInput("categories", f"sum to {total} cents, more than the {amount}")
         with self._lock:
             member = self._require(member)
             earned = purchases.book(
@@ -304,19 +308,40 @@ class Membership:
             return int(earned[0])
 
     def record_purchases(
-        self, members: np.ndarray, at: np.ndarray, store_codes: np.ndarray, amounts: np.ndarray
+        self,
+        members: np.ndarray,
+        at: np.ndarray,
+        store_codes: np.ndarray,
+        amounts: np.ndarray,
+        category_spend: np.ndarray | None = None,
     ) -> np.ndarray:
         """Batch purchases (stores as codes from `store_code`); points earned per purchase.
-        Checked as `record_purchase` checks one: live members, cents, known stores."""
+        `category_spend`: cents per category of each purchase, a (purchases x categories)
+        integer matrix, columns in the order of `categories`. Checked as `record_purchase`
+        checks one: live members, cents, known stores, whole cents per category summing to
+        at most the purchase's amount; all booked or none."""
         checks.same_length("record_purchases", members=members, at=at, store_codes=store_codes,
                            amounts=amounts)  # fmt: skip
         when, amounts = seconds_array(at), checks.cents_array(amounts, "amounts")
+        if category_spend is not None:
+            category_spend = purchases.checked_category_spend(
+                category_spend, amounts, self.state.categories
+            )
         with self._lock:
             rows = records.live_members(self.state, members)
             last_store = len(self.state.stores) - 1
             stores = checks.integers(store_codes, "store_codes", 0, last_store, "a store code")
-            return purchases.book(self.state, self.config.points, rows, when,
-                                  stores.astype(np.int32), amounts)  # fmt: skip
+            earned = purchases.book(self.state, self.config.points, rows, when,
+                                    stores.astype(np.int32), amounts)  # fmt: skip
+            if category_spend is not None:
+                purchases.add_category_spend_many(self.state, rows, category_spend)
+            return earned
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The configured categories: the columns of `record_purchases`' `category_spend`,
+        the keys of `record_purchase`'s `categories`."""
+        return self.state.categories
 
     def redeem(self, member: int, amount: int, at: dt.datetime) -> int:
         """Spend points; refused (balance unchanged) if she has fewer. Returns the balance."""
@@ -421,18 +446,16 @@ class Membership:
     # --- the daily job, RFM, guide tasks, staff turnover ----------------------------------
     def run_daily(self, at: dt.datetime) -> dict[str, int]:
         """At closing: points years roll, lifecycle moves on, guide tasks are created,
-        spending power is re-scored. Returns what it did, in counts."""
+        spending power is re-scored (in full once a week, of the day's buyers in between:
+        `rfm_state.rescore_spending`). Returns what it did, in counts."""
         now = seconds(at)
         with self._lock:
-            s, m = self.state, self.state.members
-            live = np.flatnonzero((m.merged_into < 0) & ~m.erased)
-            points.roll_years(s, live, np.full(len(live), now))
+            s = self.state
+            points.roll_live_years(s, now)
             moved = lifecycle.daily(s, self.config.lifecycle, now)
             created = tasks.create(s, now, moved, self.config.points.vip_tier,
                                    self.config.task_due_days, at.month * 100 + at.day)  # fmt: skip
-            buyers = live[m.spend_cents[live] > 0]
-            if len(buyers):
-                m.spending_power[buyers] = rfm.quintile_scores(m.spend_cents[buyers])
+            rfm_state.rescore_spending(s, now)
             return {"stage_changes": len(moved), "tasks_created": created}
 
     def purchases_frame(self) -> pd.DataFrame:
@@ -441,16 +464,22 @@ class Membership:
             return queries.purchases_frame(self.state)
 
     def rfm(self, as_of: dt.datetime, window_days: int = 365) -> pd.DataFrame:
-        return rfm.rfm_table(self.purchases_frame(), checked_time(as_of, "as_of"), window_days)
+        """`rfm.rfm_table` of every purchase at `as_of`, kept as purchases are booked
+        (`rfm_state`): moving `as_of` forward reads only the purchases entering or leaving
+        the window."""
+        now = int(np.datetime64(checked_time(as_of, "as_of"), "s").astype(np.int64))
+        window_days = checks.integer(window_days, "window_days", 1, checks.MAX_DAYS, "days")
+        with self._lock:
+            rfm_state.advance(self.state, now, window_days)
+            return rfm_state.table(self.state, now)
 
     def snapshot(self, as_of: dt.datetime, window_days: int = 365) -> MemberSnapshot:
         """What marketing may know of every live member at `as_of` (no personal data)."""
+        now = int(np.datetime64(checked_time(as_of, "as_of"), "s").astype(np.int64))
+        window_days = checks.integer(window_days, "window_days", 1, checks.MAX_DAYS, "days")
         with self._lock:
-            segments = np.full(self.state.members.size, -1, np.int8)
-            table = self.rfm(as_of, window_days)
-            if len(table):  # nobody bought yet: every segment stays -1
-                segments[table.index.to_numpy()] = table["segment"].cat.codes.to_numpy()
-            return snapshot.take(self.state, as_of, segments)
+            rfm_state.advance(self.state, now, window_days)
+            return snapshot.take(self.state, as_of, rfm_state.segments(self.state, now))
 
     def leave(self, staff: str, at: dt.datetime) -> int:
         """A guide leaves: her members and her credit go to the brand; their history stays.

@@ -52,26 +52,33 @@ def take(state, as_of: dt.datetime, segments: np.ndarray) -> MemberSnapshot:
     member row's RFM segment code (-1 none)."""
     m = state.members
     live = np.flatnonzero((m.merged_into < 0) & ~m.erased)
-    top = np.full(len(live), -1)
-    if state.categories:
-        spend = state.category_spend[live]
-        top = np.where(spend.max(axis=1, initial=0) > 0, spend.argmax(axis=1), -1)
+    everybody = len(live) == m.size  # copying whole columns beats gathering rows
+
+    def of(column: np.ndarray) -> np.ndarray:
+        return column.copy() if everybody else column[live]
+
+    def seen(column: np.ndarray) -> np.ndarray:  # read only: no copy needed
+        return column if everybody else column[live]
+
+    # `top_category` is the argmax of her category spend where it is above 0, -1 otherwise,
+    # kept as spend is learned (State.learn_top_category).
+    top = of(m.top_category) if state.categories else np.full(len(live), -1, np.int16)
     return MemberSnapshot(
         as_of=as_of,
         member=live,
-        stage=m.stage[live],
-        tier=m.tier[live],
-        store=m.home_store[live],
-        tags=m.tags[live],
-        segment=segments[live],
-        top_category=top.astype(np.int16),
-        follows=m.follow_s[live] != NEVER,
-        has_mobile=m.member_s[live] != NEVER,
-        has_guide=m.owner_staff[live] != BRAND,
-        member_since=m.member_s[live],
-        member_channel=m.member_channel[live],
-        follow_since=m.follow_s[live],
-        first_purchase=m.first_purchase_s[live],
+        stage=of(m.stage),
+        tier=of(m.tier),
+        store=of(m.home_store),
+        tags=of(m.tags),
+        segment=of(segments),
+        top_category=top,
+        follows=seen(m.follow_s) != NEVER,
+        has_mobile=seen(m.member_s) != NEVER,
+        has_guide=seen(m.owner_staff) != BRAND,
+        member_since=of(m.member_s),
+        member_channel=of(m.member_channel),
+        follow_since=of(m.follow_s),
+        first_purchase=of(m.first_purchase_s),
         stores=tuple(state.stores),
         tag_bits=dict(state.tag_bits),
         categories=tuple(state.categories),

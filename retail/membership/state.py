@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from retail.columns import Columns
+from retail.membership.rfm_state import RfmIndex
 
 i1, i2, i4, i8, u8 = np.int8, np.int16, np.int32, np.int64, np.uint64
 NEVER = -1
@@ -45,6 +46,13 @@ MEMBER_COLUMNS = {
     "spending_power": (i1, -1),  # 1..5, learned from spend
     "birthday": (i2, -1),  # month * 100 + day
     "tags": (u8, 0),  # behaviour tags, one bit each
+    # RFM at the cursor of `State.rfm` (rfm_state.py): last purchase time up to as_of,
+    # purchases and cents in the window
+    "rfm_last": (i8, np.iinfo(np.int64).min),
+    "rfm_frequency": (i4, 0),
+    "rfm_monetary": (i8, 0),
+    "lifecycle_due_s": (i8, np.iinfo(np.int64).min),  # when the daily job next looks at her
+    "top_category": (i2, -1),  # the column of her largest category spend, -1 none
 }
 PURCHASE_COLUMNS = {"member": (i8, -1), "ts": (i8, 0), "amount": (i8, 0), "store": (i4, -1)}
 TRANSITION_COLUMNS = {"member": (i8, -1), "ts": (i8, 0), "old": (i1, 0), "new": (i1, 0)}
@@ -67,6 +75,8 @@ class State:
         self.transitions = Columns(TRANSITION_COLUMNS, capacity=4096)
         self.tasks = Columns(TASK_COLUMNS)
         self.categories = categories
+        self.rfm = RfmIndex()  # the purchase log by time, the RFM cursor
+        self.daily_s: int | None = None  # the last daily job's time (lifecycle.daily)
         self.category_spend = np.zeros((1024, max(len(categories), 1)), np.float32)
         self.masked: list[str] = []
         self.ids: dict[str, dict] = {
@@ -110,6 +120,14 @@ class State:
             self.category_spend = grown
         self.masked.extend([""] * count)
         return np.arange(rows.start, rows.stop, dtype=np.int64)
+
+    def learn_top_category(self, rows: np.ndarray | int) -> None:
+        """Bring `top_category` of these rows up to their category spend."""
+        if self.categories:
+            rows = np.atleast_1d(rows)
+            spend = self.category_spend[rows]
+            top = np.where(spend.max(axis=1, initial=0) > 0, spend.argmax(axis=1), -1)
+            self.members.top_category[rows] = top
 
     def numeric_bytes_per_member(self) -> float:
         n = max(self.members.size, 1)

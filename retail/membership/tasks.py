@@ -13,6 +13,7 @@ import pandas as pd
 
 from retail.clock import SECONDS_PER_DAY
 from retail.errors import IllegalTransition, InvalidInput, NotFound
+from retail.membership import rfm_state
 from retail.membership.state import BRAND, NEVER, State
 from retail.membership.types import Stage, TaskKind, TaskOutcome
 
@@ -27,16 +28,22 @@ def create(
 ) -> int:
     """Tasks for today from the members whose stage just changed and from today's dates."""
     m = state.members
-    live = (m.merged_into < 0) & ~m.erased & (m.member_s != NEVER)
+
+    def live(rows: np.ndarray) -> np.ndarray:
+        return rows[(m.merged_into[rows] < 0) & ~m.erased[rows] & (m.member_s[rows] != NEVER)]
+
+    # First-time buyers of the last day: among those who bought then (the purchase log by
+    # time), not among every member.
+    bought = live(rfm_state.bought_between(state, now - SECONDS_PER_DAY, now))
+    first = m.first_purchase_s[bought]
     stage = m.stage[moved]
     kinds = [
         (moved[(stage == Stage.AT_RISK) & (m.tier[moved] >= vip_tier)],
          TaskKind.CALLBACK_AT_RISK_VIP),
         (moved[stage == Stage.DORMANT], TaskKind.WIN_BACK_DORMANT),
-        (np.flatnonzero(live & (m.purchases == 1)
-                        & (m.first_purchase_s >= now - SECONDS_PER_DAY)
-                        & (m.first_purchase_s < now)), TaskKind.THANK_FIRST_PURCHASE),
-        (np.flatnonzero(live & (m.birthday == birthday)), TaskKind.BIRTHDAY_GREETING),
+        (bought[(m.purchases[bought] == 1) & (first >= now - SECONDS_PER_DAY) & (first < now)],
+         TaskKind.THANK_FIRST_PURCHASE),
+        (live(np.flatnonzero(m.birthday == birthday)), TaskKind.BIRTHDAY_GREETING),
     ]  # fmt: skip
     created = 0
     for members, kind in kinds:

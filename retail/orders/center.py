@@ -27,6 +27,12 @@ from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, O
 from retail.inventory.allocation import Order, OrderLine
 from retail.inventory.reservations import Outcome
 from retail.inventory.types import SalesChannel
+from retail.keys import KeyBlock
+from retail.orders.batch import BatchMoves, us
+from retail.orders.book import BatchBook
+from retail.orders.columns import BlockIndex
+from retail.orders.frames import batch_due, batch_frame
+from retail.orders.intake import BatchIntake
 from retail.orders.types import (
     MOVES_GOODS,
     RETURNABLE,
@@ -42,9 +48,11 @@ if TYPE_CHECKING:  # the ports name this module's types: imported for annotation
     from retail.ports import InventoryPort, LedgerPort
 
 
-class OrderCenter:
+class OrderCenter(BatchIntake, BatchMoves):
     """Orders by key. `inventory` and `ledger` are optional: without them the center keeps
-    only the orders' own books. It calls them only through their Protocols."""
+    only the orders' own books. It calls them only through their Protocols. Orders booked by
+    the batch paths (`book_store_sales_many`, `submit_many`, then `pay_many` ...) are kept
+    as columns (`retail/orders/book.py`) and found by their text key like any other."""
 
     def __init__(
         self, inventory: InventoryPort | None = None, ledger: LedgerPort | None = None
@@ -52,6 +60,8 @@ class OrderCenter:
         self.inventory = inventory
         self.ledger = ledger
         self.orders: dict[str, OrderRecord] = {}
+        self._book = BatchBook()  # batch-booked orders, as columns
+        self._text = BlockIndex()  # (prefix, number) of the keys in `orders`
         self._lock = threading.RLock()  # held by every public call
 
     # --- submission ------------------------------------------------------------------------
@@ -61,7 +71,7 @@ class OrderCenter:
         key = checks.key(key, "key")
         checked_time(at)
         with self._lock:
-            existing = self.orders.get(key)
+            existing = self._get(key)
             if existing is not None:
                 if existing.spec == spec:
                     return existing
@@ -78,6 +88,25 @@ class OrderCenter:
         record = OrderRecord(key, spec, at, sold=[0] * n, returned=[0] * n, paid=[0] * n,
                              refunded=[0] * n, history=[(OrderState.CREATED, at)])  # fmt: skip
         self.orders[key] = record
+        self._note(key)
+        return record
+
+    def _note(self, key: str) -> None:
+        """A key the dict holds: batches find it (and conflict with it) by number."""
+        parts = KeyBlock.split(key)
+        if parts is not None:
+            self._text.add_one(parts[0], parts[1], 0)
+
+    def _get(self, key: str) -> OrderRecord | None:
+        """The order under this key, a batch order detached into the dict."""
+        record = self.orders.get(key)
+        if record is None and self._book.size and isinstance(key, str):
+            row = self._book.find_text(key)
+            if row >= 0 and not self._book.rows["detached"][row]:
+                record = self._book.record(row)
+                self._book.rows["detached"][row] = True
+                self.orders[key] = record
+                self._note(key)
         return record
 
     # --- transitions -----------------------------------------------------------------------
@@ -218,7 +247,7 @@ class OrderCenter:
             for i, (key, spec) in enumerate(zip(keys, specs, strict=True)):
                 if spec.type is not OrderType.STORE_SALE:
                     raise InvalidInput(f"specs[{i}].type", "only store sales are booked here")
-                existing = self.orders.get(key)
+                existing = self._get(key)
                 if existing is not None:
                     if existing.spec != spec:
                         why = _difference(existing.spec, spec)
@@ -323,7 +352,7 @@ class OrderCenter:
             where = store or spec.pickup_store or spec.store
             wanted = OrderSpec(OrderType.STORE_RETURN, tuple(returned_lines), where,
                                guide=spec.guide, member=spec.member, origin_order=key)  # fmt: skip
-            existing = self.orders.get(return_key)
+            existing = self._get(return_key)
             if existing is not None:
                 if existing.spec == wanted:
                     return existing
@@ -419,7 +448,7 @@ class OrderCenter:
             self.ledger.post_sale(ledger_key, amount, at, spec.store, location, spec.guide)
 
     def _find(self, key: str) -> OrderRecord:
-        record = self.orders.get(key)
+        record = self._get(key)
         if record is None:
             raise NotFound("order", key)
         return record
@@ -445,6 +474,15 @@ class OrderCenter:
     def frame(self) -> pd.DataFrame:
         """One row per order: type, state, store, amounts in cents, units, times, on time."""
         with self._lock:
+            single = self._single_frame()
+            batch = batch_frame(self._book)
+        if batch is None:
+            return single
+        return batch if single.empty else pd.concat([single, batch])
+
+    def _single_frame(self) -> pd.DataFrame:
+        """`frame` of the orders kept one by one (the dict)."""
+        with self._lock:
             rows = [
                 {"key": r.key, "type": r.type.value, "state": r.state.value,
                  "store": r.spec.store, "pickup_store": r.spec.pickup_store, "guide": r.spec.guide,
@@ -463,13 +501,25 @@ class OrderCenter:
         """Orders promised within [start, end), per `by` (a frame column): how many were due,
         fulfilled by the promise, late, and still open; `on_time_rate` = on time / due.
         An order still open after its promise counts as late."""
-        frame = self.frame()
-        if frame.empty:
+        start, end = checked_time(start, "start"), checked_time(end, "end")
+        with self._lock:
+            batch = batch_due(self._book, us(start), us(end), by)
+            frame = self._single_frame() if batch is not None else self.frame()
+        parts = []
+        if not frame.empty:
+            due = frame[frame["promised"].notna()
+                        & (frame["state"] != OrderState.CANCELLED.value)]  # fmt: skip
+            due = due[(due["promised"] >= start) & (due["promised"] < end)]
+            made_it = due["fulfilled_at"].notna() & (due["fulfilled_at"] <= due["promised"])
+            parts.append(pd.DataFrame({by: due[by].to_numpy(), "on_time": made_it.to_numpy()}))
+        if batch is not None:
+            parts.append(batch)
+        rows = pd.concat(parts) if parts else pd.DataFrame({by: [], "on_time": []})
+        if rows.empty:
             return pd.DataFrame(columns=["due", "on_time", "late", "on_time_rate"])
-        due = frame[frame["promised"].notna() & (frame["state"] != OrderState.CANCELLED.value)]
-        due = due[(due["promised"] >= start) & (due["promised"] < end)]
-        made_it = due["fulfilled_at"].notna() & (due["fulfilled_at"] <= due["promised"])
-        table = made_it.groupby(due[by]).agg(due="size", on_time="sum")
+        made_it = rows["on_time"].astype("int64")
+        table = made_it.groupby(rows[by].to_numpy()).agg(due="size", on_time="sum")
+        table.index.name = by
         table["late"] = table["due"] - table["on_time"]
         table["on_time_rate"] = table["on_time"] / table["due"]
         return table

@@ -27,6 +27,9 @@ from retail import checks
 from retail.clock import checked_time, microseconds
 from retail.columns import Columns
 from retail.errors import Conflict, InvalidInput, NotFound
+from retail.keys import KeyBlock
+from retail.orders.columns import checked_block
+from retail.orders.ledger_batch import BatchSales
 
 BASIS = 10_000
 ROLES = ("origin", "fulfil", "guide", "hq")
@@ -124,6 +127,7 @@ class RevenueLedger:
         self._sales: dict[str, _Sale] = {}
         self._refunds: dict[str, tuple[str, int]] = {}  # refund key -> (order, cents)
         self._refunded: dict[str, int] = {}
+        self._batch = BatchSales()  # sales posted by post_sales_many, as columns
         self._lock = threading.RLock()  # held by every public call
 
     # --- posting ---------------------------------------------------------------------------
@@ -136,13 +140,14 @@ class RevenueLedger:
         parties = _parties(origin, fulfilling, guide)
         when = microseconds(at)
         with self._lock:
-            existing = self._sales.get(order_key)
+            existing = self._sale(order_key)
             if existing is not None:
                 if (existing.amount, existing.parties) == (amount_cents, parties):
                     return self.shares(order_key)
                 raise Conflict(f"order {order_key!r} was posted with other figures")
             shares = split(amount_cents, origin is not None, guide is not None, self.rules)
             self._sales[order_key] = _Sale(amount_cents, parties, at)
+            self._batch.note_text(order_key)
             self._write(order_key, parties, shares, when, 0)
             return self._rows(order_key, parties, shares)
 
@@ -167,10 +172,13 @@ class RevenueLedger:
         has_guide = np.array([g is not None for g in guides], bool)
         shares = split_amounts(amounts, has_origin, has_guide, self.rules)
         with self._lock:
-            if any(k in self._sales for k in keys):
+            if any(k in self._sales for k in keys) or (
+                len(self._batch) and any(self._batch.row(k) >= 0 for k in keys)
+            ):
                 raise Conflict("post_sales takes new order keys only, each once")
             for key, amount, who, when in zip(keys, amounts.tolist(), parties, ats, strict=True):
                 self._sales[key] = _Sale(amount, who, when)
+                self._batch.note_text(key)
             orders = np.repeat([self._order(k) for k in keys], 4)
             party = np.array([self._party(p) for who in parties for p in who], np.int64)
             self.entries.extend(at=np.repeat(times, 4), order=orders, party=party,
@@ -188,7 +196,7 @@ class RevenueLedger:
         amount_cents = checks.cents(amount_cents, "amount_cents")
         when = microseconds(at)
         with self._lock:
-            sale = self._sales.get(order_key)
+            sale = self._sale(order_key)
             if sale is None:
                 raise NotFound("sale", order_key)
             existing = self._refunds.get(refund_key)
@@ -207,6 +215,9 @@ class RevenueLedger:
             old, new = split_amounts(np.array([before, before + amount_cents]), *has, self.rules)
             self._refunds[refund_key] = (order_key, amount_cents)
             self._refunded[order_key] = before + amount_cents
+            row = self._batch.row(order_key) if order_key not in self._sales else -1
+            if row >= 0:
+                self._batch.rows["refunded"][row] = before + amount_cents
             self._write(order_key, sale.parties, old - new, when, 1)
             return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
 
@@ -218,6 +229,11 @@ class RevenueLedger:
                                 role=role, kind=kind, cents=amount)  # fmt: skip
 
     def _order(self, key: str) -> int:
+        """The order's id in the entries: its index in `orders`, or -1 - its batch row."""
+        if key not in self._sales and key not in self._order_index:
+            row = self._batch.row(key)
+            if row >= 0:
+                return -1 - row
         if key not in self._order_index:
             self._order_index[key] = len(self.orders)
             self.orders.append(key)
@@ -233,7 +249,7 @@ class RevenueLedger:
     def shares(self, order_key: str) -> tuple[Share, ...]:
         """The order's sale split, as posted."""
         with self._lock:
-            sale = self._sales.get(order_key)
+            sale = self._sale(order_key)
         if sale is None:
             raise NotFound("sale", order_key)
         cents = split(sale.amount, sale.parties[0] != HQ, sale.parties[2] != HQ, self.rules)
@@ -252,6 +268,13 @@ class RevenueLedger:
         with self._lock:
             e = {name: column.copy() for name, column in self.entries.arrays().items()}
             parties, orders = list(self.parties), list(self.orders)
+            batch = e["order"] < 0
+            if batch.any():
+                rows = -1 - e["order"][batch]
+                orders = np.array(orders, dtype=object)
+                texts = self._batch.keys(np.unique(rows))
+                e["order"][batch] = len(orders) + np.searchsorted(np.unique(rows), rows)
+                orders = list(np.concatenate([orders, texts]))
         party = np.array(parties, dtype=object)[e["party"]] if parties else []
         role = pd.Categorical.from_codes(e["role"], ROLES)
         kind_of_role = np.array(["store", "store", "guide", "hq"], dtype=object)[e["role"]]
@@ -299,13 +322,74 @@ class RevenueLedger:
         MAX_CENTS."""
         with self._lock:
             e = self.entries.arrays()
+            single = e["order"] >= 0
             posted = np.zeros(len(self.orders), np.int64)
-            np.add.at(posted, e["order"], e["cents"])
-            return [
+            np.add.at(posted, e["order"][single], e["cents"][single])
+            wrong = [
                 key
                 for i, key in enumerate(self.orders)
                 if int(posted[i]) != self._sales[key].amount - self._refunded.get(key, 0)
             ]
+            b = self._batch.rows
+            posted = np.zeros(b.size, np.int64)
+            np.add.at(posted, -1 - e["order"][~single], e["cents"][~single])
+            bad = np.flatnonzero(posted != b["amount"] - b["refunded"])
+            return wrong + list(self._batch.keys(bad))
+
+    def _sale(self, key: str) -> _Sale | None:
+        """The sale posted under this text key, by `post_sale(s)` or a batch."""
+        sale = self._sales.get(key)
+        if sale is None and len(self._batch):
+            row = self._batch.row(key)
+            if row >= 0:
+                sale = _Sale(*self._batch.sale(row, self.parties))
+        return sale
+
+    def post_sales_many(
+        self, keys: KeyBlock, amounts: np.ndarray, at_us: np.ndarray, origins: np.ndarray,
+        fulfilling: np.ndarray, guides: np.ndarray, party_names: Sequence[str],
+        suffixes: np.ndarray | None = None, suffix_names: Sequence[str] = (),
+    ) -> int:  # fmt: skip
+        """Many new sales as columns, split exactly as `post_sale` splits each: sale i is keyed
+        `keys[i] + suffix_names[suffixes[i]]` (a suffix starts with '@' or '#': a parcel of
+        an order, "S-17@DC"; -1 or no `suffixes`: the key alone), posted at `at_us[i]`
+        (microseconds since the epoch), with `origins`, `fulfilling` and `guides` codes into
+        `party_names` (-1: none for origins and guides, whose share goes as `post_sale` sends
+        it). Every key must be new (posted before by any path, or twice here: Conflict). All
+        are posted or none; returns how many."""
+        keys = checked_block(keys, "keys")
+        n = len(keys)
+        amounts = checks.cents_array(amounts, "amounts")
+        at_us = checks.integers(at_us, "at_us", 0, 2**62, "microseconds since the epoch")
+        names = [checks.key(p, f"party_names[{i}]") for i, p in enumerate(party_names)]
+        top = len(names) - 1
+        origin = checks.integers(origins, "origins", -1, top, "a code into party_names")
+        fulfil = checks.integers(fulfilling, "fulfilling", 0, top, "a code into party_names")
+        guide = checks.integers(guides, "guides", -1, top, "a code into party_names")
+        tails = [checks.key(x, f"suffix_names[{i}]") for i, x in enumerate(suffix_names)]
+        for i, tail in enumerate(tails):
+            if tail[0] not in "@#":
+                raise InvalidInput(f"suffix_names[{i}]", f"must start with '@' or '#': {tail!r}")
+        suffix = np.full(n, -1, np.int64)
+        if suffixes is not None:
+            suffix = checks.integers(suffixes, "suffixes", -1, len(tails) - 1, "a suffix code")
+        checks.same_length("post_sales_many", keys=keys.numbers, amounts=amounts,
+                           at_us=at_us, origins=origin, fulfilling=fulfil, guides=guide,
+                           suffixes=suffix)  # fmt: skip
+        shares = split_amounts(amounts, origin >= 0, guide >= 0, self.rules)
+        with self._lock:
+            codes = np.array([self._party(p) for p in names] + [self._party(HQ)], np.int64)
+            tail_codes = np.append(self._batch.suffix_codes(tails), 0)
+            suffix = tail_codes[suffix]
+            self._batch.check_new(keys.prefix, keys.numbers, suffix,
+                                  lambda key: key in self._sales)  # fmt: skip
+            parties = np.stack([codes[origin], codes[fulfil], codes[guide],
+                                np.full(n, codes[-1])], axis=1)  # fmt: skip
+            rows = self._batch.add(keys.prefix, keys.numbers, suffix, amounts, parties, at_us)
+            self.entries.extend(at=np.repeat(at_us, 4), order=np.repeat(-1 - rows, 4),
+                                party=parties.ravel(), role=np.tile(np.arange(4), n),
+                                kind=np.zeros(4 * n), cents=shares.ravel())  # fmt: skip
+            return n
 
 
 def _parties(

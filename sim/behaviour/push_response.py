@@ -93,7 +93,8 @@ class ResponseModel:
     ) -> dict[str, np.ndarray]:
         """Per recipient: `open`, `click` (given open), `order` (given click), `unfollow`.
         The twin's truth: open x click x order is what the push adds to her chance to buy."""
-        engagement = np.array([SEGMENT_ENGAGEMENT.get(s, 1.0) for s in segment])
+        names, codes = np.unique(np.asarray(segment, dtype=object).astype(str), return_inverse=True)
+        engagement = np.array([SEGMENT_ENGAGEMENT.get(s, 1.0) for s in names])[codes]
         excess = np.maximum(
             np.asarray(contacts_last_7d, dtype=float) - np.asarray(tolerance_per_week), 0.0
         )

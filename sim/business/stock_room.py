@@ -287,9 +287,9 @@ class StockRoom:
             return forecast.daily(horizon).reshape(*shape, horizon), forecast.sigma.reshape(shape)
         level = self.expected
         if day + 1 >= EARLY_HISTORY_DAYS:  # per weekday-factor-one day, from what sold
-            seen = sum(self.calendar.weekday_factor(d) for d in range(day + 1))
+            seen = sum(self.calendar.traffic_factor(d) for d in range(day + 1))
             level = self.sold[:, :, : day + 1].sum(axis=2) / max(seen, 1e-9)
-        factors = np.array([self.calendar.weekday_factor(day + 1 + d) for d in range(horizon)])
+        factors = np.array([self.calendar.traffic_factor(day + 1 + d) for d in range(horizon)])
         daily = level[:, :, None] * factors[None, None, :]
         return daily, np.sqrt(level * factors.max())
 

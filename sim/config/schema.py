@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from pydantic.dataclasses import dataclass
 
 from hardware_models.faults import KINDS as FAULT_KINDS
@@ -30,6 +30,7 @@ from sim.config.fields import (
     real,
 )
 from sim.config.hardware import HardwareConfig, device_names
+from sim.config.sites import SiteGenerator
 from sim.config.store import (  # noqa: F401  (the store format's parts, named here too)
     Area,
     CatalogItem,
@@ -40,7 +41,9 @@ from sim.config.store import (  # noqa: F401  (the store format's parts, named h
     StoreFormat,
     Zone,
 )
+from sim.config.year import YearCalendar
 
+_ADAPTER_STORE = TypeAdapter(StoreFormat)
 MAX_DAYS = 3_660  # ten years of detailed simulation
 MAX_POPULATION = 100_000_000  # people in one chain's catchment
 MAX_TRAFFIC_FACTOR = 100.0
@@ -68,6 +71,7 @@ class Site:
     lon: Longitude
     traffic_factor: TrafficFactor = 1.0
     online_since: dt.date | None = None  # when the store began selling online (tiering)
+    format: str = ""  # a key of chain.formats; "": the run's store format
 
 
 @dataclass(config=STRICT)
@@ -90,10 +94,22 @@ class FranchiseOwners:
         return self
 
 
+# What a site's format may change of the run's store format: traffic, hours, size, staffing.
+# The assortment and the shoppers' behaviour stay the chain's.
+FORMAT_KEYS = frozenset({"daily_visitors", "opens", "closes", "weekday_factors",
+                         "hourly_weights", "lanes", "guides", "shifts", "fitting_rooms",
+                         "spend_scale"})  # fmt: skip
+
+
 @dataclass(config=STRICT)
 class ChainConfig:
+    """The chain's sites, listed or generated (`generate`, when no site is listed), and the
+    formats its stores come in besides the run's own (`formats`: name -> what differs)."""
+
     name: str
-    sites: list[Site]
+    sites: list[Site] = Field(default_factory=list)
+    generate: SiteGenerator | None = None
+    formats: dict[str, dict[str, Any]] = Field(default_factory=dict)
     franchise: FranchiseOwners = Field(default_factory=FranchiseOwners)
     tier_window_days: PositiveInt = 28  # store tiers judge this many days of orders
     # fixed: shifts as the format plans them; by_tier: each shift's length times the staff-hours
@@ -102,6 +118,26 @@ class ChainConfig:
 
     @model_validator(mode="after")
     def _unique_ids_and_a_store(self) -> ChainConfig:
+        if not self.sites and self.generate is not None:
+            self.sites = [Site(**site) for site in self.generate.sites(self.name)]
+        if not self.sites:
+            raise ValueError("sites: list the chain's sites, or give `generate` to make them")
+        problems = []
+        for name, changes in self.formats.items():
+            if not name:
+                problems.append('formats: "" is the run\'s store format, name the others')
+            unknown = sorted(set(changes) - FORMAT_KEYS)
+            if unknown:
+                problems.append(f"formats.{name}: {unknown} cannot differ by format "
+                                f"(only {sorted(FORMAT_KEYS)})")  # fmt: skip
+        known = {"", *self.formats}
+        problems += [f"sites[{i}].format: no format {site.format!r} in chain.formats"
+                     for i, site in enumerate(self.sites) if site.format not in known]  # fmt: skip
+        if self.generate is not None:
+            problems += [f"generate.format_mix: no format {name!r} in chain.formats"
+                         for name in self.generate.format_mix if name not in known]  # fmt: skip
+        if problems:
+            raise ValueError("; ".join(problems))
         ids = [site.id for site in self.sites]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -134,6 +170,11 @@ class PopulationConfig:
     online_orders_per_week: NonNegative = 0.1
     # Of her online orders, the share she picks up at her home store instead of having shipped.
     pickup_share: Probability = 0.1
+    # Members already at the run's start (registered before it, no purchase history yet), as
+    # a share of the people, the digitally keener first: a chain that has run a programme.
+    member_share: Probability = 0.0
+    # Chain fidelity: the stores a person may choose from, her home's nearest (gravity model).
+    choice_stores: Annotated[int, Field(ge=1, le=64)] = 8
 
     @model_validator(mode="after")
     def _probabilities_sum_to_one(self) -> PopulationConfig:
@@ -298,6 +339,9 @@ class ValidateConfig:
         return self
 
 
+FIDELITIES = ("detailed", "chain", "mixed")
+
+
 @dataclass(config=STRICT)
 class RunConfig:
     seed: Seed
@@ -313,6 +357,54 @@ class RunConfig:
     modules: ModulesConfig
     stock: StockConfig = Field(default_factory=StockConfig)
     validate: ValidateConfig | None = None
+    # detailed: every journey a SimPy process; chain: a vectorized day-step over the whole
+    # population; mixed: `detailed_stores` in detail, the rest vectorized, in one run.
+    fidelity: Literal["detailed", "chain", "mixed"] = "detailed"
+    detailed_stores: list[str] = Field(default_factory=list)
+    calendar: YearCalendar = Field(default_factory=YearCalendar)
+
+    @model_validator(mode="after")
+    def _formats_and_fidelity(self) -> RunConfig:
+        problems = []
+        formats = {"": self.store}
+        base = _ADAPTER_STORE.dump_python(self.store)
+        for name, changes in self.chain.formats.items():
+            if set(changes) - FORMAT_KEYS:
+                continue  # named by the chain's own check
+            try:
+                formats[name] = _ADAPTER_STORE.validate_python({**base, **changes})
+            except ValidationError as error:
+                for item in error.errors():
+                    where = ".".join(str(p) for p in item["loc"])
+                    problems.append(f"chain.formats.{name}.{where}: {item['msg']}")
+        object.__setattr__(self, "_formats", formats)
+        stores = {site.id for site in self.chain.stores}
+        unknown = [s for s in self.detailed_stores if s not in stores]
+        if unknown:
+            problems.append(f"detailed_stores: no store {unknown} in the chain")
+        if self.fidelity == "mixed" and not self.detailed_stores:
+            problems.append("detailed_stores: fidelity mixed needs the stores to run in detail")
+        if self.fidelity != "mixed" and self.detailed_stores:
+            problems.append(f"detailed_stores: only for fidelity mixed (fidelity is "
+                            f"{self.fidelity!r})")  # fmt: skip
+        in_detail = stores if self.fidelity == "detailed" else set(self.detailed_stores)
+        other = sorted(s.id for s in self.chain.stores if s.id in in_detail and s.format)
+        if other:
+            problems.append(f"chain.sites: {other[:5]} have a format of their own; the "
+                            "detailed fidelity runs the store format alone: fidelity=chain "
+                            "(or mixed, with stores of the store format in detail)")  # fmt: skip
+        if self.fidelity != "chain" and self.population.member_share > 0:
+            problems.append("population.member_share: members at the start are for "
+                            "fidelity=chain only")  # fmt: skip
+        if self.fidelity != "detailed" and self.mode != "store":
+            problems.append(f"fidelity: {self.fidelity!r} runs stores (mode=store)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def format_of(self, site: Site) -> StoreFormat:
+        """The store format `site` runs: the run's, or the chain's format it names."""
+        return self._formats[site.format]  # type: ignore[attr-defined]
 
     @model_validator(mode="after")
     def _mode_has_its_section(self) -> RunConfig:

@@ -15,8 +15,9 @@ CLOSING_MARGIN_MIN = 0.01  # closing jobs of a store open until 24:00 run this b
 class Calendar:
     """Maps simulation time (minutes since the run's start, midnight of `start`) to dates.
 
-    `weekday_factors` (Monday first) scale a day's traffic; `hourly_weights` spread it over
-    the hours of the day inside opening hours.
+    `weekday_factors` (Monday first) scale a day's traffic, and so do `day_factors` (per day
+    of the run: its season and events, 0 on a closure; none: all 1); `hourly_weights` spread
+    it over the hours of the day inside opening hours.
     """
 
     start: dt.date
@@ -24,6 +25,7 @@ class Calendar:
     closes_min: int
     weekday_factors: tuple[float, ...]
     hourly_weights: tuple[float, ...]
+    day_factors: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.opens_min < self.closes_min <= MINUTES_PER_DAY:
@@ -76,6 +78,11 @@ class Calendar:
     def weekday_factor(self, day: int) -> float:
         return self.weekday_factors[(self.start + dt.timedelta(days=day)).weekday()]
 
+    def traffic_factor(self, day: int) -> float:
+        """The day's traffic relative to a plain weekday: its weekday, season and events."""
+        extra = self.day_factors[day] if day < len(self.day_factors) else 1.0
+        return self.weekday_factor(day) * extra
+
     def rate_segments(self, day: int, daily_mean: float) -> list[tuple[float, float, float]]:
         """Piecewise-constant arrival rate of `day`: (start, end, parties per minute).
 
@@ -91,5 +98,5 @@ class Calendar:
             if end > start and weight > 0:
                 pieces.append((start, end, weight * (end - start) / 60))
         total = sum(mass for _, _, mass in pieces)
-        expected = daily_mean * self.weekday_factor(day)
+        expected = daily_mean * self.traffic_factor(day)
         return [(s, e, expected * mass / total / (e - s)) for s, e, mass in pieces]

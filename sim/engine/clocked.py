@@ -22,6 +22,11 @@ class ClockedModel(mesa.Model):
         self.env = simpy.Environment()
 
     @property
+    def now(self) -> float:
+        """Minutes since the run's start."""
+        return self.env.now
+
+    @property
     def horizon_min(self) -> float:
         return self.days * MINUTES_PER_DAY
 

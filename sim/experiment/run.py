@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import platform
+import resource
 import shutil
 import subprocess
 import time
@@ -12,13 +14,19 @@ from pathlib import Path
 
 from retail.membership import SEGMENT_NAMES
 from sim.business.modules import secret_is_drawn
+from sim.chain.model import MODELLED, NOT_MODELLED, ChainModel
 from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
 from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
 from sim.metrics.dashboard import kpi_dashboard
-from sim.metrics.invariants import leaks_in_folder, module_breaches, sales_not_forwarded_once
+from sim.metrics.invariants import (
+    chain_breaches,
+    leaks_in_folder,
+    module_breaches,
+    sales_not_forwarded_once,
+)
 from sim.metrics.kpis import daily_kpis, events_frame, run_summary
 from sim.metrics.queueing import erlang_c_mean_wait
 from sim.metrics.results import (
@@ -82,28 +90,38 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
-def build_model(config: RunConfig, modules: Modules | None = None) -> TwinModel | MmcModel:
-    """The model a config asks for: the twin (on `modules`, if given), or the M/M/c
-    validation model."""
+Model = TwinModel | MmcModel | ChainModel
+
+
+def build_model(config: RunConfig, modules: Modules | None = None) -> Model:
+    """The model a config asks for: the twin in its fidelity (on `modules`, if given), or
+    the M/M/c validation model."""
     if config.mode == "validate_mmc":
         if modules is not None:
             raise ValueError("mode validate_mmc runs no business modules: none can be given")
         return MmcModel(config)
+    if config.fidelity == "chain":
+        return ChainModel(config, modules)
     return TwinModel(config, modules)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def simulate(
     config: RunConfig,
     progress: SimulationProgress | None = None,
     modules: Modules | None = None,
-) -> TwinModel | MmcModel:
-    """Build and run the model the config asks for; it keeps the log and monitors."""
+) -> Model:
+    """Build and run the model the config asks for; it keeps what it counted."""
     model = build_model(config, modules)
     with fewer_gc_passes():
-        while model.env.now < model.horizon_min:
+        while model.now < model.horizon_min:
             model.step()
             if progress is not None:
-                progress.update(model.env.now, model.horizon_min)
+                progress.update(model.now, model.horizon_min)
     return model
 
 
@@ -112,9 +130,11 @@ def simulate_overrides(overrides: list[str]) -> TwinModel:
     return simulate(validate(compose_config(overrides)))
 
 
-def summarise(model: TwinModel) -> dict[str, float]:
+def summarise(model: TwinModel | ChainModel) -> dict[str, float]:
     """The KPI summary of a simulated model, as `summary.json` would hold it (without the
     end-of-run invariants, which need the results folder)."""
+    if isinstance(model, ChainModel):
+        return model.summary()
     events = events_frame(model.log.to_arrow(), model.config.days)
     return run_summary(events, model.monitors, model.calendar, model.config.days)
 
@@ -132,6 +152,9 @@ def run(
     started = time.perf_counter()
     model = simulate(config, progress, modules)
     wall_s = time.perf_counter() - started
+    if isinstance(model, ChainModel):
+        return _finish(config, folder, model, wall_s, overrides, model.daily_kpis(),
+                       model.summary(), None, {})  # fmt: skip
 
     with fewer_gc_passes():
         table = model.log.to_arrow()
@@ -139,7 +162,6 @@ def run(
     monitors = model.monitors
     daily = daily_kpis(events, monitors, model.calendar, config.days)
     summary = run_summary(events, monitors, model.calendar, config.days)
-    visits = model.visits
     reference = {}
     if config.mode == "validate_mmc":
         v = config.validate
@@ -147,6 +169,13 @@ def run(
             v.arrival_rate_per_min, v.service_mean_min, v.lanes
         )
 
+    return _finish(config, folder, model, wall_s, overrides, daily, summary, events, reference)
+
+
+def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summary, events,
+            reference) -> RunOutcome:  # fmt: skip
+    """Write the results folder of a simulated model (staged, then published)."""
+    visits = model.visits
     made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     clean_staging(folder, STAGING_PREFIX)
@@ -162,10 +191,15 @@ def run(
             "versions": package_versions(),
             "git_commit": git_commit(),
             "wall_s": round(wall_s, 4),
-            "events": len(model.log),
+            "peak_rss_mb": peak_rss_mb(),
+            "fidelity": config.fidelity,
+            "events": len(model.log) if events is not None else 0,
             "visits": visits,
             "reference": reference,
         }
+        if isinstance(model, ChainModel):
+            record["modelled"] = list(MODELLED)
+            record["not_modelled"] = list(NOT_MODELLED)
         _write(staging, model, config, events, daily, summary, record)
         publish(staging, folder)
     except BaseException:
@@ -174,12 +208,14 @@ def run(
             folder.rmdir()  # a run that fails leaves no folder it made
         raise
     shutil.rmtree(staging, ignore_errors=True)
-    return RunOutcome(folder, summary, wall_s, len(model.log), visits, reference)
+    return RunOutcome(folder, summary, wall_s, record["events"], visits, reference)
 
 
 def _write(folder: Path, model, config: RunConfig, events, daily, summary, record) -> None:
     """Every results file, `run.json` (`record`) too; then the end-of-run invariants read
     them all, and `summary.json` gets their count."""
+    if isinstance(model, ChainModel):
+        return _write_chain(folder, model, config, daily, summary, record)
     monitors = model.monitors
     write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
     write_parquet(folder / "kpis_daily.parquet", daily)
@@ -202,6 +238,24 @@ def _write(folder: Path, model, config: RunConfig, events, daily, summary, recor
             len(leaks) + sales_not_forwarded_once(model) + module_breaches(model)
         )
         write_json(folder / "summary.json", summary)
+
+
+def _write_chain(folder: Path, model: ChainModel, config: RunConfig, daily, summary,
+                 record) -> None:  # fmt: skip
+    """A chain-fidelity run's files: no per-visit event log (a year of a large chain would
+    be billions of rows) and no simulated queue traces; the KPIs are the same."""
+    write_parquet(folder / "kpis_daily.parquet", daily)
+    title = f"{config.chain.name} (chain fidelity): {config.days} day(s) from "
+    title += f"{config.start_date}, seed {config.seed}"
+    end = dt.datetime.combine(config.start_date, dt.time()) + dt.timedelta(days=config.days)
+    mix = model.membership.rfm(end)["segment"].value_counts()
+    kpi_dashboard(daily, {}, config.days, title, folder / "plots" / "dashboard.png",
+                  rfm_mix=mix.reindex(SEGMENT_NAMES, fill_value=0))  # fmt: skip
+    write_json(folder / "summary.json", summary)
+    write_json(folder / RUN_MARKER, record)
+    leaks = leaks_in_folder(folder, model.population.phone_number, model.modules.secrets)
+    summary["invariant_violations"] = len(leaks) + chain_breaches(model)
+    write_json(folder / "summary.json", summary)
 
 
 __all__ = ["RunOutcome", "run", "simulate"]

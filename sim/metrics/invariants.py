@@ -77,6 +77,14 @@ def module_breaches(model) -> int:
     return breaches + pushes_after_opt_out(model) + cap_breaches(model)
 
 
+def chain_breaches(model) -> int:
+    """A chain-fidelity run's breaches of the modules' laws: the ledger, stock conservation."""
+    breaches = len(model.ledger.unbalanced())
+    if model.stock is not None:
+        breaches += int((~model.inventory.conservation()["balanced"]).sum())
+    return breaches
+
+
 def pushes_after_opt_out(model) -> int:
     """Members a campaign was sent to after the twin saw them unfollow."""
     desk = model.marketing_desk

@@ -72,4 +72,8 @@ def draw_queue_profile(
     axis.set_xlim(0, 24)
     axis.set_xticks(range(0, 25, 2))
     axis.set_title("Checkout queue over the day")
-    axis.legend(loc="upper left", fontsize="small")
+    if monitors:  # chain fidelity models its queues: no trace to draw
+        axis.legend(loc="upper left", fontsize="small")
+    else:
+        axis.text(0.5, 0.5, "queues modelled (chain fidelity)", ha="center",
+                  transform=axis.transAxes)  # fmt: skip

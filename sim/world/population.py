@@ -36,6 +36,7 @@ class Population:
     phone_number: np.ndarray  # int64: 11 digits; leaves the population only as typed text
     phone_style: np.ndarray  # int8: how she types it (see sim.world.phones)
     categories: tuple[str, ...]
+    anchor: np.ndarray | None = None  # int32: the store (index) her home was drawn around
 
     @classmethod
     def generate(
@@ -81,6 +82,7 @@ class Population:
             phone_number=phones.unique_numbers(n, rng),
             phone_style=phones.typing_styles(n, rng),
             categories=tuple(categories),
+            anchor=anchor.astype(np.int32),
         )
 
     def __len__(self) -> int:

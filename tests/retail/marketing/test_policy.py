@@ -265,11 +265,14 @@ def test_batch_sends_change_state_as_single_sends_do(events, channel, later):
         assert batch.remaining(int(m), channel, at) == single.remaining(int(m), channel, at)
 
 
-def test_an_id_far_beyond_every_known_member_is_refused_not_allocated():
-    policy = ContactPolicy(ContactRules())
-    with pytest.raises(InvalidInput, match="member ids are dense"):
-        policy.check(999_999_999, MessageChannel.SMS, T0)  # ~92 GB of state for one read
-    assert policy.state.size == 0
-    policy.check_many(np.arange(2_000), MessageChannel.SMS, T0)  # a batch may name its ids
-    policy.check(2_010, MessageChannel.SMS, T0)  # and one a little beyond
-    assert policy.state.size == 2_011
+def test_reading_about_a_member_never_seen_allocates_nothing():
+    policy = ContactPolicy(ContactRules(caps={C.SMS: Cap(per_day=1)}, overall=Cap()))
+    # Her defaults answer: no row is grown for her (a row per id up to 10^9 is ~92 GB).
+    assert policy.check(999_999_999, MessageChannel.SMS, T0) == Refusal(0)
+    assert policy.remaining(999_999_999, MessageChannel.SMS, T0) == 1
+    many = policy.check_many(np.array([5, 999_999_999]), MessageChannel.SMS, T0)
+    assert many.tolist() == [0, 0] and policy.state.size == 0
+    policy.send(3, MessageChannel.SMS, T0)  # a write does grow it, to the id written
+    assert policy.state.size == 4
+    used, fresh = policy.check_many(np.array([3, 7]), MessageChannel.SMS, T0).tolist()
+    assert used == int(policy.check(3, MessageChannel.SMS, T0)) != 0 and fresh == 0

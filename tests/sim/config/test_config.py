@@ -9,7 +9,9 @@ from sim.experiment import scenario as scenario_library
 from sim.metrics.kpis import KPI_NAMES
 
 CONF = config_dir()
-GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name != "experiment")
+# `parts`: pieces the presets include (formats, cities), not options to choose alone.
+NOT_GROUPS = ("experiment", "parts")
+GROUPS = sorted(p.name for p in CONF.iterdir() if p.is_dir() and p.name not in NOT_GROUPS)
 OPTIONS = [(g, p.stem) for g in GROUPS for p in sorted((CONF / g).glob("*.yaml"))]
 EXPERIMENTS = sorted(p.stem for p in (CONF / "experiment").glob("*.yaml"))
 

@@ -1,0 +1,101 @@
+"""Who visits a store: each store's catchment as a cumulative weight table, sampled per visit.
+
+The detailed twin weighs every person for every store (`Population.store_weights`: gravity
+share times visit frequency), an array of the whole population per store: fine for five
+stores, 16 GB for a thousand. Here a person weighs only for the `choice_stores` stores
+nearest her anchor store (where her home was drawn around); with as many choice stores as
+the chain has, the weights are the detailed twin's exactly. A store's table lists the people
+who may choose it and their cumulative weights, so drawing a day's visitors is one
+`searchsorted` of its visits' uniforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.config.schema import Site
+from sim.world.geo import haversine_km
+from sim.world.population import Population
+
+
+@dataclass(frozen=True)
+class Catchment:
+    """People who may visit one store, and their cumulative visit weights (last = total)."""
+
+    people: np.ndarray  # int32 person rows
+    cumulative: np.ndarray  # float64
+
+    def draw(self, u: np.ndarray) -> np.ndarray:
+        """The visitors that uniforms `u` in [0, 1) pick, by weight."""
+        if not len(self.people):
+            return np.empty(0, np.int64)
+        rows = np.searchsorted(self.cumulative, u * self.cumulative[-1], side="right")
+        return self.people[np.minimum(rows, len(self.people) - 1)].astype(np.int64)
+
+
+def nearest_stores(stores: Sequence[Site], k: int) -> np.ndarray:
+    """For each store, the `k` stores nearest it (itself first), as indices (stores x k)."""
+    lat = np.array([s.lat for s in stores])
+    lon = np.array([s.lon for s in stores])
+    k = min(k, len(stores))
+    rows = []
+    for start in range(0, len(stores), 512):  # 512 x stores distances at a time
+        d = haversine_km(lat[start : start + 512, None], lon[start : start + 512, None],
+                         lat[None, :], lon[None, :])  # fmt: skip
+        d[np.arange(d.shape[0]), np.arange(start, start + d.shape[0])] = -1.0  # itself first
+        part = np.argpartition(d, k - 1, axis=1)[:, :k] if k < len(stores) else np.argsort(d, 1)
+        order = np.take_along_axis(d, part, 1).argsort(axis=1, kind="stable")
+        rows.append(np.take_along_axis(part, order, 1))
+    return np.concatenate(rows).astype(np.int32)
+
+
+def catchments(
+    population: Population,
+    anchor: np.ndarray,
+    stores: Sequence[Site],
+    decay_km: float,
+    choice_stores: int,
+) -> list[Catchment]:
+    """Each store's catchment (in the order of `stores`): `anchor` is each person's anchor
+    store index."""
+    near = nearest_stores(stores, choice_stores)
+    k = near.shape[1]
+    lat = np.array([s.lat for s in stores])
+    lon = np.array([s.lon for s in stores])
+    pull = np.array([s.traffic_factor for s in stores])
+    by_anchor = np.argsort(anchor, kind="stable").astype(np.int32)
+    bounds = np.searchsorted(anchor[by_anchor], np.arange(len(stores) + 1))
+    # Each person's attraction to each of her choice stores, and its total.
+    weight = np.empty((len(anchor), k))
+    for j in range(k):
+        store = near[anchor, j]
+        distance = haversine_km(population.home_lat, population.home_lon, lat[store], lon[store])
+        weight[:, j] = pull[store] * np.exp(-distance / decay_km)
+    weight /= np.maximum(weight.sum(axis=1, keepdims=True), 1e-300)
+    weight /= population.visit_interval_days[:, None]
+    # Invert: store s is choice j of the anchors a with near[a, j] == s.
+    anchors, slots = np.nonzero(near >= 0)
+    chooser = near[anchors, slots]
+    order = np.argsort(chooser, kind="stable")
+    anchors, slots, chooser = anchors[order], slots[order], chooser[order]
+    edges = np.searchsorted(chooser, np.arange(len(stores) + 1))
+    tables = []
+    for s in range(len(stores)):
+        people, weights = [], []
+        for a, j in zip(anchors[edges[s] : edges[s + 1]], slots[edges[s] : edges[s + 1]],
+                        strict=True):  # fmt: skip
+            block = by_anchor[bounds[a] : bounds[a + 1]]
+            people.append(block)
+            weights.append(weight[block, j])
+        people_s = np.concatenate(people) if people else np.empty(0, np.int32)
+        order_s = np.argsort(people_s, kind="stable")  # by person: independent of store order
+        tables.append(
+            Catchment(
+                people_s[order_s],
+                np.cumsum(np.concatenate(weights)[order_s]) if people else np.empty(0),
+            )
+        )
+    return tables

@@ -1,0 +1,146 @@
+"""The tills' conversation with membership, for a whole day of sales at once.
+
+As `sim.business.membership_desk` does one sale at a time: a member's purchase is recorded
+(points, category spend) by the number she types, a non-member buyer is asked to join when
+the strategy says so and decides by the capture model, a joiner is registered and follows.
+Who is a member is the module's record; `member_of` is the twin's truth of who each is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from retail.marketing import Interaction
+from retail.membership import Channel
+from sim.behaviour.capture import CaptureModel
+from sim.config.schema import MemberCapture
+from sim.world.population import Population
+
+ONLINE_STORE = "online"  # where membership books an online purchase
+
+
+class ChainMembers:
+    def __init__(self, membership, policy, population: Population, capture: MemberCapture,
+                 stores: tuple[str, ...], categories: int) -> None:  # fmt: skip
+        self.membership, self.policy = membership, policy
+        self.population, self.capture = population, capture
+        self.stores = stores
+        self.categories = categories
+        self.model = CaptureModel()
+        self.member_of = np.full(len(population), -1, np.int64)  # person -> member id
+        self.person_of = np.full(1024, -1, np.int64)  # member id -> person (the truth)
+        self.home = np.full(1024, -1, np.int64)  # member id -> store index she joined at
+        self.store_codes = np.array([membership.store_code(s) for s in stores], np.int32)
+        self.online_code = membership.store_code(ONLINE_STORE)
+
+    @property
+    def members(self) -> np.ndarray:
+        """Member ids of every person who is one, sorted."""
+        return np.sort(self.member_of[self.member_of >= 0])
+
+    def enrol_existing(self, share: float, at_s: int, rng: np.random.Generator) -> int:
+        """Members from before the run: `share` of the people, the digitally keenest first
+        (a tie broken at random), registered at their anchor store."""
+        people = self.population
+        count = round(share * len(people))
+        if count == 0:
+            return 0
+        keen = np.lexsort((rng.random(len(people)), -people.digital_adoption))[:count]
+        keen.sort()
+        self._register(keen, np.full(count, at_s, np.int64), people.anchor[keen].astype(np.int64),
+                       Channel.STORE_QR)  # fmt: skip
+        return count
+
+    def purchases(self, person: np.ndarray, store: np.ndarray, at_s: np.ndarray,
+                  amount: np.ndarray, spend: np.ndarray) -> np.ndarray:  # fmt: skip
+        """Book the purchases of those who are members (rows of the sale columns); returns
+        the mask of sales a member made."""
+        member = self.member_of[person]
+        mine = member >= 0
+        if mine.any():
+            self.membership.record_purchases(
+                member[mine], _datetimes(at_s[mine]), self.store_codes[store[mine]],
+                amount[mine], category_spend=spend[mine],
+            )  # fmt: skip
+            if self.policy is not None:
+                self.policy.interact_many(np.unique(member[mine]), Interaction.PAYMENT,
+                                          _datetime(int(at_s[mine].max())))  # fmt: skip
+        return mine
+
+    def ask(
+        self, person, store, at_s, u, waiting, staff_skill=1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Non-member buyers asked at the till (rows given): who registers, who follows only.
+        Returns (asked mask, registered mask) over the rows."""
+        asked = (self.member_of[person] < 0) & self.capture.enabled
+        if not asked.any():
+            return asked, np.zeros(len(person), bool)
+        rows = np.flatnonzero(asked)
+        # One person buying twice today is asked once: her first sale's answer counts.
+        _, first = np.unique(person[rows], return_index=True)
+        rows = rows[np.sort(first)]
+        asked = np.zeros(len(person), bool)
+        asked[rows] = True
+        joins, follows = self.model.decide(
+            u[rows], self.population.digital_adoption[person[rows]], staff_skill,
+            self.capture.incentive_cents, waiting[rows],
+        )  # fmt: skip
+        registered = np.zeros(len(person), bool)
+        registered[rows[joins]] = True
+        if joins.any():
+            joiners = rows[joins]
+            self._register(person[joiners], at_s[joiners], store[joiners], Channel.STORE_QR)
+        followers = rows[follows & ~joins]
+        records = [  # follow only: no batch path in the module yet (few a day)
+            self.membership.follow(_openid(int(person[i])), _datetime(int(at_s[i])),
+                                   self.stores[int(store[i])], None, Channel.STORE_QR)
+            for i in followers.tolist()
+        ]  # fmt: skip
+        if records:
+            ids = np.array(records, np.int64)
+            self._know(ids, person[followers], store[followers])
+            if self.policy is not None:  # the platform tells marketing of the follow
+                self.policy.interact_many(ids, Interaction.FOLLOW, _datetime(int(at_s.max())))
+        followed = registered.copy()
+        followed[followers] = True
+        return asked, followed
+
+    def _know(self, records: np.ndarray, persons: np.ndarray, stores: np.ndarray) -> None:
+        """The twin's truth of who each record (member or follower) is, and her store."""
+        if records.max(initial=-1) >= len(self.person_of):
+            size = max(2 * len(self.person_of), int(records.max()) + 1)
+            self.person_of = _grown(self.person_of, size)
+            self.home = _grown(self.home, size)
+        self.person_of[records] = persons
+        self.home[records] = stores
+
+    def _register(self, persons, at_s, stores: np.ndarray, channel) -> None:
+        """Register `persons` at store indices `stores` by the numbers they type."""
+        typed = [self.population.typed_phone(int(p)) for p in persons]
+        names = np.asarray(self.stores, dtype=object)[stores]
+        ids = self.membership.register_many(
+            typed, _datetimes(at_s), list(names), [None] * len(typed),
+            np.full(len(typed), int(channel), np.int8),
+        )  # fmt: skip
+        self.member_of[persons] = ids
+        self._know(ids, persons, stores)
+        if self.policy is not None:
+            self.policy.interact_many(ids, Interaction.FOLLOW, _datetime(int(at_s.max())))
+
+
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    grown = np.full(size, -1, array.dtype)
+    grown[: len(array)] = array
+    return grown
+
+
+def _openid(person: int) -> str:
+    return f"wx-o-{person:09d}"
+
+
+def _datetimes(at_s: np.ndarray) -> np.ndarray:
+    return np.asarray(at_s, np.int64).astype("datetime64[s]")
+
+
+def _datetime(at_s: int):
+    return np.datetime64(at_s, "s").astype(object)

@@ -1,0 +1,87 @@
+"""What chain fidelity counts, per store and day, folded into the KPIs as the event log is.
+
+The detailed model logs every event and folds the log (`sim.metrics.kpis._totals`) into
+totals per store-day; chain fidelity logs no per-visit events (a year of a national chain
+would be a billion rows) but adds into the same totals directly, so that one function,
+`kpis_from_totals`, makes the KPIs of both, and a mixed run concatenates the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.metrics.kpis import LAST, LAST_MEAN, MEAN
+
+# The totals a run of the chain fills (the columns `kpis_from_totals` reads). Reports at
+# closing are kept as the fold keeps them: LAST the day's last report, MEAN their mean.
+SUMMED = (
+    "footfall_true", "footfall_measured", "transactions", "revenue", "units", "joined",
+    "balked", "reneged", "sales_refused", "sales_offline", "device_fixes",
+    "staff_min_fixing_devices", "receipts_reprinted", "uplink_down_min",
+    "uplink_still_down_min", "garments_tried_true", "garments_tried_measured", "members_new",
+    "followers_new", "capture_asked", "guide_tasks_done", "booked_visits", "guide_helped",
+    "guide_missed", "lost_units", "aisle_units", "online_orders", "online_pickups",
+    "online_revenue", "orders_due", "orders_on_time", "pushes_sent", "pushes_refused",
+    "pushes_opened", "push_orders", "unfollows", "coupons_redeemed", "campaigns_measured",
+    "uplift_measured_sum", "uplift_true_sum", "transfers", "stock_sold", "receipts_printed",
+    "endless_aisle_orders", "members_recognised", "store_pool_income",
+    "device_down_open_min", "uplink_down_open_min", "device_still_down_open_min",
+    "uplink_still_down_open_min", "sales_unforwarded", "forwarded_on_link",
+    "forwarded_on_restart", "served", "wait_sum_min", "queue_area",
+)  # fmt: skip
+REPORTED = (*LAST, *MEAN, *LAST_MEAN)
+
+
+class Totals:
+    """(stores, days) arrays of every total, added to as the days run."""
+
+    def __init__(self, stores: tuple[str, ...], days: int) -> None:
+        self.stores, self.days = stores, days
+        self.data = {name: np.zeros((len(stores), days)) for name in (*SUMMED, *REPORTED)}
+        for name in LAST_MEAN:
+            self.data[name][:] = np.nan  # no report: unknown, not 0
+        self.wait_p95 = np.zeros((len(stores), days))
+
+    def add(self, name: str, day: int, store: np.ndarray, values=None) -> None:
+        """Add `values` (or 1 each) at rows `store` of `day` (repeated stores add up)."""
+        column = self.data[name][:, day]
+        np.add.at(column, store, 1.0 if values is None else values)
+
+    def add_by_store(self, name: str, day: int, per_store: np.ndarray) -> None:
+        self.data[name][:, day] += per_store
+
+    def report(self, name: str, day: int, per_store: np.ndarray) -> None:
+        """A closing report (active members, on hand, pool share) of each store for `day`."""
+        self.data[name][:, day] = per_store
+
+    def frame(self) -> pd.DataFrame:
+        """The totals per (store, day), as `sim.metrics.kpis._totals` makes them."""
+        index = pd.MultiIndex.from_product([list(self.stores), range(self.days)],
+                                           names=["store", "day"])  # fmt: skip
+        columns = {name: values.ravel() for name, values in self.data.items()}
+        served = columns["served"]
+        columns["wait_mean"] = np.divide(
+            columns["wait_sum_min"], served, out=np.full_like(served, np.nan), where=served > 0
+        )
+        columns["wait_p95"] = np.where(served > 0, self.wait_p95.ravel(), np.nan)
+        return pd.DataFrame(columns, index=index)
+
+    def run_totals(self) -> pd.DataFrame:
+        """The whole run's totals (one row), reports as the fold aggregates them."""
+        t = self.data
+        row = {name: float(t[name].sum()) for name in SUMMED}
+        for name in LAST:
+            row[name] = float(t[name][:, -1].sum())
+        for name in MEAN:
+            row[name] = float(t[name].mean(axis=1).sum())
+        for name in LAST_MEAN:
+            last = t[name][:, -1]
+            row[name] = float(np.nanmean(last)) if np.isfinite(last).any() else np.nan
+        served = row["served"]
+        row["wait_mean"] = row["wait_sum_min"] / served if served else np.nan
+        weights = t["served"].ravel()
+        row["wait_p95"] = (
+            float(np.average(self.wait_p95.ravel(), weights=weights)) if served else np.nan
+        )  # a served-weighted mean of the days' p95 (the exact mixture is not kept)
+        return pd.DataFrame([row])
