@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from retail.orders.columns import OrderLines
+
 
 def choose_items(world, budget_cents: np.ndarray, price_sensitivity: np.ndarray,
                  counts: np.ndarray, u: np.ndarray) -> np.ndarray:  # fmt: skip
@@ -26,3 +28,15 @@ def choose_items(world, budget_cents: np.ndarray, price_sensitivity: np.ndarray,
         pick = (cdf <= u[:, k, None]).sum(axis=1)
         items[has, k] = np.minimum(pick, last)[has]
     return items
+
+
+def order_lines(catalog, items: np.ndarray) -> tuple[OrderLines, np.ndarray]:
+    """Order lines (an SKU once per order, its units summed) and each order's amount."""
+    rows, slots = np.nonzero(items >= 0)
+    cell = rows * len(catalog) + items[rows, slots]
+    cells, quantity = np.unique(cell, return_counts=True)
+    order, sku = np.divmod(cells, len(catalog))
+    price = catalog.price_cents[sku]
+    amount = np.bincount(order, weights=price * quantity, minlength=len(items)).astype(np.int64)
+    skus = np.asarray(catalog.skus, dtype=object)[sku]
+    return OrderLines(order, skus, quantity.astype(np.int64), price.astype(np.int64)), amount

@@ -21,6 +21,7 @@ from retail.marketing import Audience, CampaignSpec, Content, MessageChannel, Of
 from retail.membership import SEGMENT_NAMES
 from sim.behaviour.push_response import ResponseModel
 from sim.business.marketing_desk import GENERIC_FIT, OPENED_AFTER_MIN, ORDERED_AFTER_MIN
+from sim.chain.moments import moment
 from sim.config.schema import Campaigns
 
 SEGMENTS = np.array([*SEGMENT_NAMES, ""], dtype=object)  # code -1 (never bought) is ""
@@ -47,7 +48,7 @@ class ChainCampaigns:
         if not self.due(day) or not (self.members.person_of >= 0).any():
             return
         c = self.campaigns
-        at = _at(at_s)
+        at = moment(at_s)
         key = f"campaign-d{day}"
         offer = Offer(value=c.offer_cents, threshold_cents=c.threshold_cents,
                       valid_days=c.credit_days)  # fmt: skip
@@ -118,7 +119,7 @@ class ChainCampaigns:
 
     def close_day(self, at_s: int) -> None:
         """Campaigns whose credit window has ended: measured by the module, beside the truth."""
-        at = _at(at_s)
+        at = moment(at_s)
         due = [entry for entry in self.pending if entry[1] <= at]
         self.pending = [entry for entry in self.pending if entry[1] > at]
         for key, _, true_uplift in due:
@@ -127,7 +128,3 @@ class ChainCampaigns:
             except InvalidInput:  # a group too small to measure: the module says so
                 continue
             self.measured.append((key, measured.difference, true_uplift))
-
-
-def _at(at_s: int):
-    return np.datetime64(int(at_s), "s").astype(object)

@@ -13,6 +13,7 @@ import numpy as np
 from retail.marketing import Interaction
 from retail.membership import Channel
 from sim.behaviour.capture import CaptureModel
+from sim.chain.moments import moment, moments
 from sim.config.schema import MemberCapture
 from sim.world.population import Population
 
@@ -59,12 +60,12 @@ class ChainMembers:
         mine = member >= 0
         if mine.any():
             self.membership.record_purchases(
-                member[mine], _datetimes(at_s[mine]), self.store_codes[store[mine]],
+                member[mine], moments(at_s[mine]), self.store_codes[store[mine]],
                 amount[mine], category_spend=spend[mine],
             )  # fmt: skip
             if self.policy is not None:
                 self.policy.interact_many(np.unique(member[mine]), Interaction.PAYMENT,
-                                          _datetime(int(at_s[mine].max())))  # fmt: skip
+                                          moment(int(at_s[mine].max())))  # fmt: skip
         return mine
 
     def ask(
@@ -92,7 +93,7 @@ class ChainMembers:
             self._register(person[joiners], at_s[joiners], store[joiners], Channel.STORE_QR)
         followers = rows[follows & ~joins]
         records = [  # follow only: no batch path in the module yet (few a day)
-            self.membership.follow(_openid(int(person[i])), _datetime(int(at_s[i])),
+            self.membership.follow(_openid(int(person[i])), moment(int(at_s[i])),
                                    self.stores[int(store[i])], None, Channel.STORE_QR)
             for i in followers.tolist()
         ]  # fmt: skip
@@ -100,7 +101,7 @@ class ChainMembers:
             ids = np.array(records, np.int64)
             self._know(ids, person[followers], store[followers])
             if self.policy is not None:  # the platform tells marketing of the follow
-                self.policy.interact_many(ids, Interaction.FOLLOW, _datetime(int(at_s.max())))
+                self.policy.interact_many(ids, Interaction.FOLLOW, moment(int(at_s.max())))
         followed = registered.copy()
         followed[followers] = True
         return asked, followed
@@ -119,13 +120,13 @@ class ChainMembers:
         typed = [self.population.typed_phone(int(p)) for p in persons]
         names = np.asarray(self.stores, dtype=object)[stores]
         ids = self.membership.register_many(
-            typed, _datetimes(at_s), list(names), [None] * len(typed),
+            typed, moments(at_s), list(names), [None] * len(typed),
             np.full(len(typed), int(channel), np.int8),
         )  # fmt: skip
         self.member_of[persons] = ids
         self._know(ids, persons, stores)
         if self.policy is not None:
-            self.policy.interact_many(ids, Interaction.FOLLOW, _datetime(int(at_s.max())))
+            self.policy.interact_many(ids, Interaction.FOLLOW, moment(int(at_s.max())))
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
@@ -136,11 +137,3 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
 
 def _openid(person: int) -> str:
     return f"wx-o-{person:09d}"
-
-
-def _datetimes(at_s: np.ndarray) -> np.ndarray:
-    return np.asarray(at_s, np.int64).astype("datetime64[s]")
-
-
-def _datetime(at_s: int):
-    return np.datetime64(at_s, "s").astype(object)

@@ -16,13 +16,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from retail.clock import seconds
 from retail.keys import KeyBlock
-from retail.orders.columns import OrderLines
 from sim.agents.shopper import MAX_ITEMS
 from sim.behaviour.capture import CaptureModel
 from sim.business.marketing_desk import AFTER_CLOSING_MIN
+from sim.chain.baskets import order_lines
 from sim.chain.campaigns import ChainCampaigns
 from sim.chain.members import ChainMembers
+from sim.chain.moments import moment
 from sim.chain.online import ChainOnline
 from sim.chain.queueing import wait_quantile
 from sim.chain.stock import ChainStock
@@ -38,7 +40,6 @@ from sim.wiring import Modules
 from sim.world.catalog import Catalog
 from sim.world.population import Population
 
-EPOCH = dt.datetime(1970, 1, 1)
 SALE_AFTER_ARRIVAL_MIN = 12.0  # browse, pick, queue: a sale's time after her arrival
 # KPIs chain fidelity gets from a model rather than from simulating what makes them.
 MODELLED = ("checkout_wait_mean_min", "checkout_wait_p95_min", "checkout_queue_len_mean",
@@ -67,8 +68,7 @@ class ChainModel:
         self.modules = modules or Modules.from_config(config, catalog.category_names)
         self.world = world = ChainWorld(config, self.population, catalog)
         self.totals = Totals(world.stores.ids, config.days)
-        self.start_s = int((dt.datetime.combine(config.start_date, dt.time()) - EPOCH)
-                           .total_seconds())  # fmt: skip
+        self.start_s = seconds(dt.datetime.combine(config.start_date, dt.time()))
         policy = self.modules.marketing.policy
         self.members = ChainMembers(self.modules.membership, policy, self.population,
                                     config.strategy.member_capture, world.stores.ids,
@@ -125,7 +125,7 @@ class ChainModel:
         self.campaigns.send(day, base + 60 * self.send_at_min)
         self._store_day(day, base)
         closing = base + 60 * int(s.closes_min.max()) - 1
-        self.membership.run_daily(_at(closing))
+        self.membership.run_daily(moment(closing))
         self._report_members(day)
         if self.stock is not None:
             self.stock.close_day(day, closing)
@@ -215,10 +215,10 @@ class ChainModel:
         t.add("units", day, store, n_items.astype(float))
         if n == 0:
             return
-        lines = _sale_lines(items, len(catalog), catalog)
+        lines, _ = order_lines(catalog, items)
         self.orders.book_store_sales_many(
             KeyBlock.range(f"sale-d{day}-", 0, n), store, list(s.ids), lines, at_s,
-            _at(base + 60 * int(s.closes_min.max()) - 2), members=self.members.member_of[person],
+            moment(base + 60 * int(s.closes_min.max()) - 2), members=self.members.member_of[person],
         )  # fmt: skip
         if self.stock is not None:
             self.stock.record_sales(day, store, items)
@@ -258,7 +258,7 @@ class ChainModel:
         """Yesterday's promises, by store: all have fallen due by tonight."""
         if day == 0:
             return
-        start = _at(base - 86_400)
+        start = moment(base - 86_400)
         table = self.orders.on_time(start, start + dt.timedelta(days=1), by="store")
         rows = pd.Index(self.world.stores.ids).get_indexer(table.index.astype(str))
         mine = rows >= 0
@@ -317,19 +317,3 @@ class ChainModel:
             cdf = np.array(self.catalog.choice_cdf(budget, people.price_sensitivity_mean))
             shares.append(np.diff(cdf, prepend=0.0))
         return units[:, None] * np.array(shares)
-
-
-def _sale_lines(items: np.ndarray, skus: int, catalog) -> OrderLines:
-    rows, slots = np.nonzero(items >= 0)
-    cells, quantity = np.unique(rows * skus + items[rows, slots], return_counts=True)
-    order, sku = np.divmod(cells, skus)
-    return OrderLines(
-        order,
-        np.asarray(catalog.skus, dtype=object)[sku],
-        quantity.astype(np.int64),
-        catalog.price_cents[sku].astype(np.int64),
-    )
-
-
-def _at(at_s: int) -> dt.datetime:
-    return EPOCH + dt.timedelta(seconds=int(at_s))

@@ -19,9 +19,10 @@ import numpy as np
 
 from retail.keys import KeyBlock
 from retail.marketing import Interaction
-from retail.orders.columns import OnlineOrders, OrderLines
+from retail.orders.columns import OnlineOrders
 from sim.business.online_shop import PICK_HOURS, PICKUP_WITHIN_DAYS, PROMISE, RETRIES, TRANSIT_HOURS
-from sim.chain.baskets import choose_items
+from sim.chain.baskets import choose_items, order_lines
+from sim.chain.moments import moment
 
 PROMISE_S = int(PROMISE.total_seconds())
 
@@ -69,7 +70,7 @@ class ChainOnline:
         items = choose_items(self.world, people.spending_power_cents[person].astype(float),
                              people.price_sensitivity[person], counts, u[:, 1:4])  # fmt: skip
         pickup = (u[:, 4] < self.pickup_share) & (home >= 0)
-        lines, amount = _lines(self.world.catalog, items)
+        lines, amount = order_lines(self.world.catalog, items)
         keys = KeyBlock.range(f"web-d{day}-", self.count, n)
         self.count += n
         spec = OnlineOrders(
@@ -79,14 +80,14 @@ class ChainOnline:
             guide_names=(), lines=lines, amount_cents=amount,
             promised_s=np.full(n, at_s + PROMISE_S, np.int64),
         )  # fmt: skip
-        at = _at(at_s)
+        at = moment(at_s)
         self.orders.submit_many(keys, spec, at)
         self.orders.pay_many(keys, amount, at)
         coupon = np.full(n, -1, np.int64) if coupon is None else coupon
         self._allocate(day, at_s, keys, member, home, coupon, threshold_cents, pickup, tries=0)
 
     def _allocate(self, day, at_s, keys, member, home, coupon, threshold, pickup, tries) -> None:
-        outcome = self.orders.allocate_many(keys, _at(at_s))
+        outcome = self.orders.allocate_many(keys, moment(at_s))
         done = outcome == ALLOCATED
         if (~done).any():
             rows = np.flatnonzero(~done)
@@ -101,15 +102,15 @@ class ChainOnline:
         with_coupon = (coupon >= 0) & (value >= threshold)
         if with_coupon.any():
             i = np.flatnonzero(with_coupon)
-            redeemed = self.marketing.redeem_many(coupon[i], keys.take(i), value[i], _at(at_s),
+            redeemed = self.marketing.redeem_many(coupon[i], keys.take(i), value[i], moment(at_s),
                                                   member[i])  # fmt: skip
             discount[i] = redeemed.discount_cents
         paid = value - discount
         online = np.full(len(rows), self.members.online_code, np.int32)
         self.membership.record_purchases(member, np.full(len(rows), at_s).astype("datetime64[s]"),
                                          online, paid)  # fmt: skip
-        self.marketing.policy.interact_many(np.unique(member), Interaction.PAYMENT, _at(at_s))
-        self.marketing.record_orders(member, paid, _at(at_s))
+        self.marketing.policy.interact_many(np.unique(member), Interaction.PAYMENT, moment(at_s))
+        self.marketing.record_orders(member, paid, moment(at_s))
         where = np.where(home >= 0, home, 0)
         t, d = self.totals, day
         t.add("online_orders", d, where)
@@ -132,7 +133,7 @@ class ChainOnline:
         waiting, self._waiting = self._waiting, []
         for keys, member, home, coupon, threshold, pickup, tries in waiting:
             if tries >= RETRIES:
-                self.orders.cancel_many(keys, _at(at_s))
+                self.orders.cancel_many(keys, moment(at_s))
             else:
                 self._allocate(day, at_s, keys, member, home, coupon, threshold, pickup, tries)
         flights, self._events = self._events, []
@@ -166,20 +167,4 @@ class ChainOnline:
         hours = at_s[rows] // 3600
         for hour in np.unique(hours):
             mine = rows[hours == hour]
-            call(keys.take(mine), _at(int(at_s[mine].max())))
-
-
-def _lines(catalog, items: np.ndarray) -> tuple[OrderLines, np.ndarray]:
-    """Order lines (an SKU once per order, its units summed) and each order's amount."""
-    rows, slots = np.nonzero(items >= 0)
-    cell = rows * len(catalog) + items[rows, slots]
-    cells, quantity = np.unique(cell, return_counts=True)
-    order, sku = np.divmod(cells, len(catalog))
-    price = catalog.price_cents[sku]
-    amount = np.bincount(order, weights=price * quantity, minlength=len(items)).astype(np.int64)
-    skus = np.asarray(catalog.skus, dtype=object)[sku]
-    return OrderLines(order, skus, quantity.astype(np.int64), price.astype(np.int64)), amount
-
-
-def _at(at_s: int):
-    return np.datetime64(int(at_s), "s").astype(object)
+            call(keys.take(mine), moment(int(at_s[mine].max())))

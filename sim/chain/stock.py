@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
+from sim.chain.moments import moment
 from sim.config.schema import RunConfig, Site
 from sim.world.catalog import Catalog
 from sim.world.geo import haversine_km
@@ -60,7 +61,7 @@ class ChainStock:
             quantities.append(np.maximum(np.ceil(daily * self.settings.warehouse_cover_days), 1)
                               .astype(np.int64))  # fmt: skip
         self.inventory.receive_many(list(np.concatenate(items)), list(np.concatenate(locations)),
-                                    np.concatenate(quantities), _at(at_s))  # fmt: skip
+                                    np.concatenate(quantities), moment(at_s))  # fmt: skip
 
     def available(self) -> np.ndarray:
         """Units each store's shelves hold for the store channel (stores x skus)."""
@@ -91,9 +92,9 @@ class ChainStock:
         """What was sent for today reaches the shelves (and the warehouses) at opening."""
         for source, skus, locations, quantities, rows in self._arriving.pop(day, []):
             if source == "warehouse":  # the second leg of a dispatch
-                self.inventory.arrive_at_many(skus, locations, quantities, _at(at_s))
+                self.inventory.arrive_at_many(skus, locations, quantities, moment(at_s))
             else:
-                self.inventory.receive_many(list(skus), list(locations), quantities, _at(at_s))
+                self.inventory.receive_many(list(skus), list(locations), quantities, moment(at_s))
             on_order = self.warehouse_on_order if source == "supplier" else self.on_order
             np.subtract.at(on_order, rows, quantities)
 
@@ -134,7 +135,7 @@ class ChainStock:
         if len(store):
             self.inventory.dispatch_at_many(
                 np.asarray(self.skus)[sku], np.asarray(self.warehouses)[self.source[store]],
-                np.asarray(self.stores)[store], sent[store, sku], _at(at_s),
+                np.asarray(self.stores)[store], sent[store, sku], moment(at_s),
             )  # fmt: skip
         return sent
 
@@ -180,7 +181,3 @@ def _nearest_warehouse(stores: list[Site], warehouses: list[Site]) -> np.ndarray
     distance = haversine_km(lat, lon, np.array([w.lat for w in warehouses])[None, :],
                             np.array([w.lon for w in warehouses])[None, :])  # fmt: skip
     return distance.argmin(axis=1).astype(np.int64)
-
-
-def _at(at_s: int):
-    return np.datetime64(int(at_s), "s").astype(object)

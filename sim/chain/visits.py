@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import binom
 
 from sim.agents.shopper import MAX_GARMENTS, MAX_ITEMS
 from sim.chain.baskets import choose_items
@@ -184,8 +185,6 @@ def _door_counts(world, party, u, day) -> np.ndarray:
     door = world.config.hardware.door_counter
     abreast = (party >= 2) & (u[:, U.DOOR_ABREAST] < door.side_by_side_prob)
     # One uniform for the binomial of misses among the others: its inverse CDF.
-    from scipy.stats import binom
-
     missed = np.where(
         abreast,
         binom.ppf(u[:, U.DOOR_MISSED], np.maximum(party - 1, 1), door.miss_prob_side_by_side),
