@@ -2,9 +2,10 @@
 
 Every order of a chunk is decided on the stock as it stands (arrays orders x candidates x
 lines). Orders are then accepted in sequence for as long as the units taken by the orders
-before them leave every choice unchanged (which candidates have stock, which cover the whole
-order); the first order whose choice would change, or that must be split over several
-locations, is decided alone on the real stock, and the chunk continues after it."""
+before them leave each one's choice unchanged (its best candidate still the first in rank
+that covers the whole order; what it sees at every candidate, for its explanation, is what
+those orders left); the first order whose choice would change, or that must be split over
+several locations, is decided alone on the real stock, and the chunk continues after it."""
 
 from __future__ import annotations
 
@@ -62,7 +63,12 @@ class OrderBatch:
         return len(self.keys)
 
     def bounds(self) -> np.ndarray:
-        return np.searchsorted(self.line_order, np.arange(len(self.keys) + 1))
+        """Order i's lines are `bounds[i]:bounds[i + 1]` (computed once: the batch is frozen)."""
+        cached = self.__dict__.get("_bounds")
+        if cached is None:
+            cached = np.searchsorted(self.line_order, np.arange(len(self.keys) + 1))
+            object.__setattr__(self, "_bounds", cached)
+        return cached
 
     def order(self, i: int) -> Order:
         b = self.bounds()
@@ -133,6 +139,7 @@ class AllocationBatch(Sequence[Allocation]):
         self._names = [loc.id for loc in allocator.pool.locations]
         self._columns = allocator.delivery_columns
         self._priority = allocator.priority
+        self._allow_partial = allocator.rules.allow_partial
         self._single: dict[int, Allocation] = {}  # orders decided one by one
         self._chunks: list[tuple[int, dict[str, np.ndarray]]] = []  # (first order, arrays)
         self._chunk_of = np.full(len(orders), -1, np.int64)
@@ -169,17 +176,43 @@ class AllocationBatch(Sequence[Allocation]):
         best = int(chunk["best"][row])
         gives, distance, cost = chunk["gives"][row], chunk["distance"][row], chunk["cost"][row]
         need = sum(line.quantity for line in order.lines)
-        names = [self._names[c] for c in self._columns]
-        candidates = Candidates(np.array(names, dtype=object), distance, gives, need, cost,
-                                gives > 0)  # fmt: skip
         lines = tuple((line.sku, line.quantity) for line in order.lines)
+        if order.pickup_store is not None:  # her store, the only candidate: all or nothing
+            at = int(chunk["pickup_at"][row])
+            name, one = self._names[self._columns[at]], slice(at, at + 1)
+            candidates = Candidates(np.array([name], dtype=object), distance[one], gives[one],
+                                    need, cost[one], np.ones(1, bool))  # fmt: skip
+            reason = f"pickup at {order.pickup_store}: only that store serves"
+            if best < 0:
+                if not self._allow_partial:
+                    reason += "; partial shipment not allowed: the whole order is backordered"
+                return Allocation(order, "pickup", (), lines, candidates, 0, reason)
+            shipment = Shipment(name, lines, f"{order.key}@{name}", round(float(distance[at]), 3))
+            return Allocation(order, "pickup", (shipment,), (), candidates, 0, reason)
+        name = self._names[self._columns[best]]
         km = round(float(distance[best]), 3)
-        shipment = Shipment(names[best], lines, f"{order.key}@{names[best]}", km)
+        shipment = Shipment(name, lines, f"{order.key}@{name}", km)
+        names = np.array([self._names[c] for c in self._columns], dtype=object)
+        candidates = Candidates(names, distance, gives, need, cost, gives > 0)
         skipped = int(((gives == 0) & np.isfinite(distance)).sum())
-        reason = why_whole(self.strategy, names[best], int(chunk["count"][row]),
+        reason = why_whole(self.strategy, name, int(chunk["count"][row]),
                            float(distance[best]), int(self._priority[self._columns[best]]),
                            int(cost[best]))  # fmt: skip
         return Allocation(order, self.strategy.value, (shipment,), (), candidates, skipped, reason)
+
+    @property
+    def location_names(self) -> list[str]:
+        """Location ids by pool column."""
+        return self._names
+
+    def whole_parcels(self) -> np.ndarray:
+        """Per order decided on arrays with one parcel of every line: that parcel's pool
+        column; -1 for the rest (decided alone, or a pickup that waits: read `self[i]`)."""
+        whole = np.full(len(self), -1, np.int64)
+        for first, chunk in self._chunks:
+            best = chunk["best"]
+            whole[first : first + len(best)] = np.where(best >= 0, self._columns[best], -1)
+        return whole
 
     @property
     def fulfilled(self) -> np.ndarray:
@@ -187,14 +220,18 @@ class AllocationBatch(Sequence[Allocation]):
         done = np.ones(len(self), bool)
         for i, allocation in self._single.items():
             done[i] = allocation.fulfilled
+        for first, chunk in self._chunks:  # a pickup her store had none of waits
+            done[first : first + chunk["accepted"]] = chunk["best"] >= 0
         return done
 
 
 def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bounds: np.ndarray,
-                 items: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
-    """Whole-order choices for delivery orders `items` on the current stock (changes
-    nothing). Returns per order: `best` candidate (-1: none covers it), and per order and
-    candidate: distance (inf where not eligible), gives (units it could ship), cost, covers."""
+                 items: np.ndarray, pickup_at: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Whole-order choices for orders `items` on the current stock (changes nothing); a
+    pickup order (`pickup_at`: the candidate of her store, -1 for a delivery) has her store
+    as its only candidate, near or far. Returns per order: `best` candidate (-1: none covers
+    it), and per order and candidate: distance (inf where not eligible), gives (units it
+    could ship), cost, covers."""
     pool, rules = allocator.pool, allocator.rules
     columns = allocator.delivery_columns
     start, count = bounds[items], bounds[items + 1] - bounds[items]
@@ -208,8 +245,13 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     r = rows[line]
     lat, lon = allocator.lat[columns][None, :], allocator.lon[columns][None, :]
     distance = great_circle_km(orders.lat[items, None], orders.lon[items, None], lat, lon)
+    off = np.zeros(distance.shape, bool)
     if rules.max_distance_km is not None:
-        distance = np.where(distance <= rules.max_distance_km, distance, np.inf)
+        off = distance > rules.max_distance_km
+    picks = pickup_at >= 0
+    if picks.any():
+        off[picks] = np.arange(len(columns))[None, :] != pickup_at[picks, None]
+    distance = np.where(off, np.inf, distance)
     eligible = np.isfinite(distance)
     # orders x lines x candidates, gathered from one small matrix of the chunk's SKUs
     skus, inverse = np.unique(r, return_inverse=True)
@@ -233,9 +275,7 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
         Strategy.LOWEST_COST: (index, distance, cost),
     }.get(rules.strategy, (index, priority, distance))
     rank = np.lexsort(keys, axis=-1)
-    covering = np.take_along_axis(covers, rank, axis=1)
-    first = np.take_along_axis(rank, covering.argmax(axis=1)[:, None], axis=1)[:, 0]
-    best = np.where(covering.any(axis=1), first, -1)
+    best = _first_covering(covers, rank)
     shipping = (need > 0) & (best >= 0)[:, None]
     cell = (
         inverse.reshape(r.shape)[shipping] * len(columns)
@@ -254,12 +294,25 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
         seen = np.where(wanted, available - _taken_before(r, need, best, len(columns)), 0)
         seen_gives = np.minimum(seen, need3).sum(axis=1)
         seen_covers = (seen >= need3).all(axis=1) & eligible
-        changed = (best < 0) | (seen_covers != covers).any(axis=1)
-        changed |= ((seen_gives > 0) != (gives > 0)).any(axis=1)
+        # What the earlier orders took changes this one's explanation (seen_*, exact), and
+        # its choice only where its best candidate is no longer the first that covers it.
+        changed = (best < 0) | (_first_covering(seen_covers, rank) != best)
+    # A pickup whose store had none of it takes nothing and changes nothing: it waits. (One
+    # the stock covered before earlier orders took it all is decided alone.)
+    store_gives = np.take_along_axis(seen_gives, np.maximum(pickup_at, 0)[:, None], axis=1)
+    changed &= ~(picks & (best < 0) & (store_gives[:, 0] == 0))
     accepted = int(changed.argmax()) if changed.any() else len(items)
     return {"accepted": accepted, "best": best[:accepted], "distance": distance[:accepted],
             "gives": seen_gives[:accepted], "cost": cost[:accepted],
-            "count": seen_covers[:accepted].sum(axis=1)}  # fmt: skip
+            "count": seen_covers[:accepted].sum(axis=1),
+            "pickup_at": pickup_at[:accepted]}  # fmt: skip
+
+
+def _first_covering(covers: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Per order: the first candidate in rank order that covers it, or -1."""
+    covering = np.take_along_axis(covers, rank, axis=1)
+    first = np.take_along_axis(rank, covering.argmax(axis=1)[:, None], axis=1)[:, 0]
+    return np.where(covering.any(axis=1), first, -1)
 
 
 def _taken_before(rows: np.ndarray, need: np.ndarray, best: np.ndarray, candidates: int):

@@ -34,7 +34,13 @@ from retail.inventory.allocation import (
 from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
 from retail.inventory.chain import ChainCalls
 from retail.inventory.keys import key_codes
-from retail.inventory.reservations import COMMITTED, RELEASED, ReservationBook, checked_ttl
+from retail.inventory.reservations import (
+    COMMITTED,
+    RELEASED,
+    ReservationBook,
+    checked_ttl,
+    lines_of,
+)
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.transfers import TransferProposal, TransferRules, propose_transfers
@@ -342,7 +348,7 @@ class InventoryCenter(ChainCalls):
             ttl = self.reservation_ttl if expires else None
             result = AllocationBatch(batch, self._allocator)
             bounds = batch.bounds()
-            alone = self._decided_alone(batch)
+            alone, pickup_at = self._decided_alone(batch)
             i, n = 0, len(batch)
             while i < n:
                 if alone[i]:
@@ -352,7 +358,9 @@ class InventoryCenter(ChainCalls):
                 end = min(n, i + CHUNK)
                 end = i + int(np.argmax(alone[i:end])) if alone[i:end].any() else end
                 self.book.expire(at)
-                decided = decide_chunk(self._allocator, batch, rows, bounds, np.arange(i, end))
+                items = np.arange(i, end)
+                decided = decide_chunk(self._allocator, batch, rows, bounds, items,
+                                       pickup_at[items])  # fmt: skip
                 accepted = decided["accepted"]
                 if accepted:
                     accepted = self._hold_whole_orders(batch, rows, bounds, i, decided, at, ttl)
@@ -365,31 +373,42 @@ class InventoryCenter(ChainCalls):
                     i += 1
             return result
 
-    def _decided_alone(self, batch: OrderBatch) -> np.ndarray:
-        """Orders the array path leaves to `_allocate`: pickups and keys seen before (a replay
-        or a Conflict)."""
+    def _decided_alone(self, batch: OrderBatch) -> tuple[np.ndarray, np.ndarray]:
+        """Orders the array path leaves to `_allocate` (keys seen before: a replay or a
+        Conflict; pickups at a store that ships nothing online), and per order the delivery
+        candidate of the store she collects at (-1: delivered)."""
         keys = batch.keys
         alone = pd.Index(keys).duplicated()  # a repeat within the batch: a replay or Conflict
         alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
+        pickup_at = np.full(len(batch), -1, np.int64)
         if batch.pickup_store is not None:
-            alone |= np.array([p is not None for p in batch.pickup_store])
-        return alone
+            candidate = np.full(len(self.pool.locations), -1, np.int64)
+            candidate[self._allocator.delivery_columns] = np.arange(
+                len(self._allocator.delivery_columns)
+            )
+            picks = [i for i, p in enumerate(batch.pickup_store) if p is not None]
+            column = self.pool.location_column
+            pickup_at[picks] = candidate[[column(batch.pickup_store[i]) for i in picks]]
+            alone[picks] |= pickup_at[picks] < 0
+        return alone, pickup_at
 
     def _hold_whole_orders(self, batch, rows, bounds, first, decided, at, ttl) -> int:
         """Reserve each accepted order's parcel; returns how many orders were held (fewer
         than accepted when a parcel's key is already taken: that order goes on alone)."""
-        accepted = decided["accepted"]
-        columns = self._allocator.delivery_columns[decided["best"]]
+        accepted, best = decided["accepted"], decided["best"]
+        ships = np.flatnonzero(best >= 0)  # the rest: pickups that wait, holding nothing
+        columns = self._allocator.delivery_columns[best[ships]]
         names = [loc.id for loc in self.pool.locations]
-        held = zip(batch.keys[first : first + accepted], columns.tolist(), strict=True)
+        held = zip([batch.keys[first + i] for i in ships.tolist()], columns.tolist(), strict=True)
         keys = [f"{key}@{names[c]}" for key, c in held]
         taken = [k in self.book.index for k in keys]
         if any(taken):
-            accepted = taken.index(True)
-            keys, columns = keys[:accepted], columns[:accepted]
-        items = np.arange(first, first + accepted)
+            accepted = int(ships[taken.index(True)])
+            keep = ships < accepted
+            keys, columns, ships = keys[: keep.sum()], columns[keep], ships[keep]
+        items = first + ships
         count = bounds[items + 1] - bounds[items]
-        lines = np.arange(bounds[first], bounds[first + accepted])
+        lines = lines_of(bounds, items)
         # decide_chunk checked every unit against the stock under this lock: hold them as is.
         self.book.open_many(keys, rows[lines], np.repeat(columns, count), batch.quantity[lines],
                             count, SalesChannel.ONLINE, at, ttl)  # fmt: skip

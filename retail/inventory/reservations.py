@@ -209,7 +209,7 @@ class ReservationBook:
                         self._open_many(keys, rows, columns, quantity, bounds, np.array([i]),
                                         channel, now, expires)  # fmt: skip
                 break
-            lines = _lines_of(bounds, todo)
+            lines = lines_of(bounds, todo)
             r, c, q, o = rows[lines], columns[lines], quantity[lines], owner[lines]
             demand = running_total(r * len(self.pool.locations) + c, q)
             short = demand > self.pool.available_cells(r, c, channel)
@@ -256,7 +256,7 @@ class ReservationBook:
                         now, expires)  # fmt: skip
 
     def _fits(self, rows, columns, quantity, bounds, items, channel) -> bool:
-        lines = _lines_of(bounds, items)
+        lines = lines_of(bounds, items)
         r, c = rows[lines], columns[lines]
         return bool((quantity[lines] <= self.pool.available_cells(r, c, channel)).all())
 
@@ -264,7 +264,7 @@ class ReservationBook:
         """Hold the lines of batch items `items` (known to fit) and record them."""
         if not len(items):
             return
-        lines = _lines_of(bounds, items)
+        lines = lines_of(bounds, items)
         r, c, q = rows[lines], columns[lines], quantity[lines]
         pool = self.pool
         np.add.at(pool.reserved, (channel, r, c), q)
@@ -401,7 +401,7 @@ class ReservationBook:
         return {(s, loc, SalesChannel(int(c))): int(q) for (s, loc, c), q in totals.items() if q}
 
 
-def _lines_of(bounds: np.ndarray, items: np.ndarray) -> np.ndarray:
+def lines_of(bounds: np.ndarray, items: np.ndarray) -> np.ndarray:
     """Indices of the lines of batch items `items`, in item order."""
     start, count = bounds[items], bounds[items + 1] - bounds[items]
     return np.repeat(start - np.cumsum(count) + count, count) + np.arange(int(count.sum()))

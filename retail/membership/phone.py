@@ -64,10 +64,12 @@ def normalise_mobiles(raws: Sequence[str], field: str = "mobiles") -> list[str]:
         text = "\n".join(raws)
     except TypeError:
         text = None  # something is not text: let the row-by-row path say which
+    if text is not None and not text.isascii():
+        text = text.translate(_FULL_WIDTH)  # what a Chinese input method types, as ASCII
     if text is not None and text.isascii() and _MARK not in text:
         text = "\n" + text + "\n"
         if _all_clean(text, len(raws)):
-            return list(raws)
+            return text[1:-1].split("\n")
         text = text.translate(_DELETE).replace("\n0086", "\n" + _MARK)
         text = text.replace("\n+86", "\n" + _MARK)
         if "\n86" in text:

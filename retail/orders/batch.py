@@ -203,10 +203,10 @@ class BatchMoves:
         result = self.inventory.allocate_many(orders, at, expires=False)
         whole = np.full(len(r), NONE, np.int64)  # location name code of a whole-order parcel
         if isinstance(result, AllocationBatch):  # the chunks' choices, read as arrays
-            names = np.array(result._names, dtype=object)
-            for first, chunk in result._chunks:
-                best = result._columns[chunk["best"]]
-                whole[first : first + len(best)] = book.names.codes(list(names[best]))
+            column = result.whole_parcels()
+            found = np.flatnonzero(column >= 0)
+            names = np.array(result.location_names, dtype=object)[column[found]]
+            whole[found] = book.names.codes(list(names))
             alone = np.flatnonzero(whole < 0).tolist()
         else:
             alone = range(len(r))

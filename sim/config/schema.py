@@ -382,6 +382,9 @@ class RunConfig:
         unknown = [s for s in self.detailed_stores if s not in stores]
         if unknown:
             problems.append(f"detailed_stores: no store {unknown} in the chain")
+        if self.fidelity == "mixed":  # refused rather than run as something else
+            problems.append("fidelity: 'mixed' (detailed_stores in detail, the rest "
+                            "vectorized) is not built yet: use 'detailed' or 'chain'")  # fmt: skip
         if self.fidelity == "mixed" and not self.detailed_stores:
             problems.append("detailed_stores: fidelity mixed needs the stores to run in detail")
         if self.fidelity != "mixed" and self.detailed_stores:

@@ -116,3 +116,42 @@ def test_bad_orders_in_a_batch_change_nothing_and_are_named():
         with pytest.raises(error, match=match):
             c.allocate_many([good, bad], T)
     assert c.reserved_from_log() == {}
+
+
+@pytest.mark.parametrize("allow_partial", [True, False])
+def test_pickups_at_scarce_stores_are_decided_on_arrays_exactly_as_one_by_one(allow_partial):
+    rng = np.random.default_rng(11)
+    units = rng.integers(1, 6, len(SKUS) * len(LOCATIONS)).tolist()
+
+    def scarce() -> InventoryCenter:
+        c = InventoryCenter(LOCATIONS, SourcingRules(allow_partial=allow_partial))
+        cells = [(s, loc.id) for s in SKUS for loc in LOCATIONS]
+        c.receive_many([s for s, _ in cells], [x for _, x in cells], units, T)
+        return c
+
+    one, many = scarce(), scarce()
+    drawn = []
+    for _ in range(200):  # runs of pickups at two stores, some deliveries between them
+        skus = rng.choice(SKUS, int(rng.integers(1, 4)), replace=False)
+        lines = [(str(s), int(rng.integers(1, 3))) for s in skus]
+        pickup = [None, "S1", "S1", "F1"][int(rng.integers(4))]
+        drawn.append((lines, 31.1, 121.3, pickup))
+    batch = build(drawn)
+    expected = [one.allocate(order, T) for order in batch]
+    got = many.allocate_many(batch, T)
+    assert list(got) == expected
+    assert got.fulfilled.tolist() == [a.fulfilled for a in expected]
+    assert many.stock_frame().equals(one.stock_frame())
+    assert many.reserved_from_log() == one.reserved_from_log()
+    covered = [i for i, a in enumerate(expected) if a.strategy == "pickup" and a.fulfilled]
+    assert set(covered) - set(got._single)  # pickups her store covers were decided on arrays
+    assert any(a.backordered and a.shipments for a in expected) == allow_partial
+
+
+def test_a_pickup_whose_parcel_key_is_taken_conflicts_after_the_orders_before_it():
+    c = center(Strategy.DISTANCE, [5] * 20, None)
+    c.reserve("o1@S1", [("tee", "S1", 1)], T)
+    batch = build([([("cap", 1)], 31.2, 121.4, "S1"), ([("tee", 1)], 31.2, 121.4, "S1")])
+    with pytest.raises(Conflict):
+        c.allocate_many(batch, T)
+    assert c.reservation("o0@S1").lines == (("cap", "S1", 1),)
