@@ -181,6 +181,9 @@ class Allocator:
         if not rules.ship_from_store:
             online &= np.array([loc.kind is LocationKind.WAREHOUSE for loc in locations])
         self.delivery_columns = np.flatnonzero(online)
+        # pool column -> its place among the delivery candidates (-1: ships nothing online)
+        self.delivery_candidate = np.full(len(locations), -1, np.int64)
+        self.delivery_candidate[self.delivery_columns] = np.arange(len(self.delivery_columns))
         self.delivery_sites = Sites(
             self.lat[self.delivery_columns], self.lon[self.delivery_columns]
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -63,12 +64,12 @@ class OrderBatch:
         return len(self.keys)
 
     def bounds(self) -> np.ndarray:
-        """Order i's lines are `bounds[i]:bounds[i + 1]` (computed once: the batch is frozen)."""
-        cached = self.__dict__.get("_bounds")
-        if cached is None:
-            cached = np.searchsorted(self.line_order, np.arange(len(self.keys) + 1))
-            object.__setattr__(self, "_bounds", cached)
-        return cached
+        """Order i's lines are `bounds[i]:bounds[i + 1]`."""
+        return self._bounds
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:  # once: the batch is frozen
+        return np.searchsorted(self.line_order, np.arange(len(self.keys) + 1))
 
     def order(self, i: int) -> Order:
         b = self.bounds()

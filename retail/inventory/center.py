@@ -382,13 +382,9 @@ class InventoryCenter(ChainCalls):
         alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
         pickup_at = np.full(len(batch), -1, np.int64)
         if batch.pickup_store is not None:
-            candidate = np.full(len(self.pool.locations), -1, np.int64)
-            candidate[self._allocator.delivery_columns] = np.arange(
-                len(self._allocator.delivery_columns)
-            )
             picks = [i for i, p in enumerate(batch.pickup_store) if p is not None]
-            column = self.pool.location_column
-            pickup_at[picks] = candidate[[column(batch.pickup_store[i]) for i in picks]]
+            columns = [self.pool.location_column(batch.pickup_store[i]) for i in picks]
+            pickup_at[picks] = self._allocator.delivery_candidate[columns]
             alone[picks] |= pickup_at[picks] < 0
         return alone, pickup_at
 
