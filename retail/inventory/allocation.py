@@ -190,13 +190,27 @@ class Allocator:
         self.delivery_priority = self.priority[self.delivery_columns]
         self.delivery_names = self.names[self.delivery_columns]
         self.delivery_handling = self.handling[self.delivery_columns]
-        self.delivery_share = np.where(
-            self.is_store[self.delivery_columns], rules.store_share_bp, 0
-        )
+        self.delivery_is_store = self.is_store[self.delivery_columns]
+        self.delivery_share = np.where(self.delivery_is_store, rules.store_share_bp, 0)
+        self._delivery_stores = np.flatnonzero(self.delivery_is_store)
+        self._delivery_others = np.flatnonzero(~self.delivery_is_store)
+        stores = self.delivery_columns[self._delivery_stores]
+        self._store_sites = Sites(self.lat[stores], self.lon[stores])
         # Where every delivery location shares all its stock online, what is available there
         # is simply on hand minus reserved (see StockPool.available_cells).
         shares = pool.share_bp[SalesChannel.ONLINE, self.delivery_columns]
         self.online_shares_all = bool((shares == BASIS).all())
+
+    def considered(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Per order (its place in degrees): the delivery candidates it considers, in
+        candidate order: every warehouse, and the `nearest_stores` stores nearest to her, or
+        every store."""
+        n, limit = len(lat), self.rules.nearest_stores
+        stores, others = self._delivery_stores, self._delivery_others
+        if limit is None or limit >= len(stores):
+            return np.repeat(np.arange(len(self.delivery_columns))[None, :], n, axis=0)
+        near = stores[self._store_sites.nearest(lat, lon, limit)]
+        return np.sort(np.hstack([np.broadcast_to(others, (n, len(others))), near]), axis=1)
 
     def decide(self, order: Order) -> Decision:
         """Where the order's units come from; changes nothing."""
@@ -213,12 +227,12 @@ class Allocator:
             share = np.where(self.is_store[columns], rules.store_share_bp, 0)
             available = pool.available_cells(rows[None, :], columns[:, None], SalesChannel.ONLINE)
         else:
-            columns, distance = (
-                self.delivery_columns,
-                self.delivery_sites.km_from(order.lat, order.lon),
-            )
-            priority, names = self.delivery_priority, self.delivery_names
-            handling, share = self.delivery_handling, self.delivery_share
+            near = self.considered(np.array([order.lat]), np.array([order.lon]))
+            distance = self.delivery_sites.km_to(order.lat, order.lon, near)[0]
+            near = near[0]
+            columns, priority, names = (self.delivery_columns[near], self.delivery_priority[near],
+                                        self.delivery_names[near])  # fmt: skip
+            handling, share = self.delivery_handling[near], self.delivery_share[near]
             if self.online_shares_all:
                 cells = rows[None, :] * pool.q["on_hand"].shape[1] + columns[:, None]
                 free = pool.q["on_hand"].ravel().take(cells) - pool.reserved_total.ravel().take(

@@ -25,7 +25,6 @@ from retail.inventory.allocation import (
     OrderLine,
     Shipment,
 )
-from retail.inventory.geo import great_circle_km
 from retail.inventory.sourcing import Strategy, why_whole
 from retail.inventory.stock import BASIS
 from retail.inventory.types import SalesChannel
@@ -139,7 +138,8 @@ class AllocationBatch(Sequence[Allocation]):
         self.strategy = Strategy(allocator.rules.strategy)
         self._names = [loc.id for loc in allocator.pool.locations]
         self._columns = allocator.delivery_columns
-        self._priority = allocator.priority
+        self._candidate_names = allocator.delivery_names
+        self._priority = allocator.delivery_priority
         self._allow_partial = allocator.rules.allow_partial
         self._single: dict[int, Allocation] = {}  # orders decided one by one
         self._chunks: list[tuple[int, dict[str, np.ndarray]]] = []  # (first order, arrays)
@@ -178,26 +178,26 @@ class AllocationBatch(Sequence[Allocation]):
         gives, distance, cost = chunk["gives"][row], chunk["distance"][row], chunk["cost"][row]
         need = sum(line.quantity for line in order.lines)
         lines = tuple((line.sku, line.quantity) for line in order.lines)
+        names = self._candidate_names[chunk["cand"][row]]
         if order.pickup_store is not None:  # her store, the only candidate: all or nothing
-            at = int(chunk["pickup_at"][row])
-            name, one = self._names[self._columns[at]], slice(at, at + 1)
-            candidates = Candidates(np.array([name], dtype=object), distance[one], gives[one],
-                                    need, cost[one], np.ones(1, bool))  # fmt: skip
+            one = slice(0, 1)
+            candidates = Candidates(names[one], distance[one], gives[one], need, cost[one],
+                                    np.ones(1, bool))  # fmt: skip
             reason = f"pickup at {order.pickup_store}: only that store serves"
             if best < 0:
                 if not self._allow_partial:
                     reason += "; partial shipment not allowed: the whole order is backordered"
                 return Allocation(order, "pickup", (), lines, candidates, 0, reason)
-            shipment = Shipment(name, lines, f"{order.key}@{name}", round(float(distance[at]), 3))
+            shipment = Shipment(names[0], lines, f"{order.key}@{names[0]}",
+                                round(float(distance[0]), 3))  # fmt: skip
             return Allocation(order, "pickup", (shipment,), (), candidates, 0, reason)
-        name = self._names[self._columns[best]]
+        name = names[best]
         km = round(float(distance[best]), 3)
         shipment = Shipment(name, lines, f"{order.key}@{name}", km)
-        names = np.array([self._names[c] for c in self._columns], dtype=object)
         candidates = Candidates(names, distance, gives, need, cost, gives > 0)
         skipped = int(((gives == 0) & np.isfinite(distance)).sum())
         reason = why_whole(self.strategy, name, int(chunk["count"][row]),
-                           float(distance[best]), int(self._priority[self._columns[best]]),
+                           float(distance[best]), int(self._priority[chunk["column"][row]]),
                            int(cost[best]))  # fmt: skip
         return Allocation(order, self.strategy.value, (shipment,), (), candidates, skipped, reason)
 
@@ -211,8 +211,8 @@ class AllocationBatch(Sequence[Allocation]):
         column; -1 for the rest (decided alone, or a pickup that waits: read `self[i]`)."""
         whole = np.full(len(self), -1, np.int64)
         for first, chunk in self._chunks:
-            best = chunk["best"]
-            whole[first : first + len(best)] = np.where(best >= 0, self._columns[best], -1)
+            column = chunk["column"]
+            whole[first : first + len(column)] = np.where(column >= 0, self._columns[column], -1)
         return whole
 
     @property
@@ -228,11 +228,13 @@ class AllocationBatch(Sequence[Allocation]):
 
 def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bounds: np.ndarray,
                  items: np.ndarray, pickup_at: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
-    """Whole-order choices for orders `items` on the current stock (changes nothing); a
-    pickup order (`pickup_at`: the candidate of her store, -1 for a delivery) has her store
-    as its only candidate, near or far. Returns per order: `best` candidate (-1: none covers
-    it), and per order and candidate: distance (inf where not eligible), gives (units it
-    could ship), cost, covers."""
+    """Whole-order choices for orders `items` on the current stock (changes nothing). Each
+    order has its own candidates (`cand`, delivery-candidate indices: those it considers,
+    `Allocator.considered`); a pickup order (`pickup_at`: the candidate of her store, -1 for a
+    delivery) has her store as its only candidate, near or far, in slot 0. Returns per order:
+    `best` slot (-1: none covers it) and its `column` (delivery candidate, -1), and per order
+    and slot: distance (inf where not eligible), gives (units it could ship), cost; `count`:
+    how many cover it."""
     pool, rules = allocator.pool, allocator.rules
     columns = allocator.delivery_columns
     start, count = bounds[items], bounds[items + 1] - bounds[items]
@@ -244,19 +246,22 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     need = np.where(real, orders.quantity[line], 0)
     price = np.where(real, orders.unit_price_cents[line], 0)
     r = rows[line]
-    lat, lon = allocator.lat[columns][None, :], allocator.lon[columns][None, :]
-    distance = great_circle_km(orders.lat[items, None], orders.lon[items, None], lat, lon)
+    lat, lon = orders.lat[items], orders.lon[items]
+    picks = pickup_at >= 0
+    cand = allocator.considered(lat, lon)
+    cand[picks] = pickup_at[picks, None]  # her store in every slot: only the first counts
+    distance = allocator.delivery_sites.km_to(lat[:, None], lon[:, None], cand)
     off = np.zeros(distance.shape, bool)
     if rules.max_distance_km is not None:
         off = distance > rules.max_distance_km
-    picks = pickup_at >= 0
-    if picks.any():
-        off[picks] = np.arange(len(columns))[None, :] != pickup_at[picks, None]
+    off[picks] = np.arange(cand.shape[1])[None, :] != 0
     distance = np.where(off, np.inf, distance)
     eligible = np.isfinite(distance)
-    # orders x lines x candidates, gathered from one small matrix of the chunk's SKUs
+    # orders x lines x slots, gathered from one small matrix of the chunk's SKUs
     skus, inverse = np.unique(r, return_inverse=True)
-    available = pool.available_matrix(skus, columns, SalesChannel.ONLINE)[inverse.reshape(r.shape)]
+    inverse = inverse.reshape(r.shape)
+    matrix = pool.available_matrix(skus, columns, SalesChannel.ONLINE)
+    available = matrix[inverse[:, :, None], cand[:, None, :]]
     wanted = (need > 0)[:, :, None] & eligible[:, None, :]
     available = np.where(wanted, available, 0)
     # Per unit: handling, plus the store's share of the price (rounded down per unit).
@@ -264,35 +269,32 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     parcel = rules.parcel_cents + np.rint(
         rules.parcel_cents_per_km * np.where(eligible, distance, 0)
     )
-    cost = (parcel.astype(np.int64) + need.sum(axis=1)[:, None] * allocator.handling[columns]
-            + share_per_unit[:, None] * allocator.is_store[columns])  # fmt: skip
+    cost = (parcel.astype(np.int64) + need.sum(axis=1)[:, None] * allocator.delivery_handling[cand]
+            + share_per_unit[:, None] * allocator.delivery_is_store[cand])  # fmt: skip
     need3 = need[:, :, None]
     covers = (available >= need3).all(axis=1) & eligible
     gives = np.minimum(available, need3).sum(axis=1)
-    index = np.broadcast_to(np.arange(len(columns)), distance.shape)
-    priority = np.broadcast_to(allocator.priority[columns], distance.shape)
+    priority = allocator.delivery_priority[cand]
     keys = {
-        Strategy.PRIORITY: (index, distance, priority),
-        Strategy.LOWEST_COST: (index, distance, cost),
-    }.get(rules.strategy, (index, priority, distance))
+        Strategy.PRIORITY: (cand, distance, priority),
+        Strategy.LOWEST_COST: (cand, distance, cost),
+    }.get(rules.strategy, (cand, priority, distance))
     rank = np.lexsort(keys, axis=-1)
     best = _first_covering(covers, rank)
+    column = np.where(best >= 0, np.take_along_axis(cand, np.maximum(best, 0)[:, None], 1)[:, 0],
+                      -1)  # fmt: skip
     shipping = (need > 0) & (best >= 0)[:, None]
-    cell = (
-        inverse.reshape(r.shape)[shipping] * len(columns)
-        + np.broadcast_to(best[:, None], r.shape)[shipping]
-    )
+    cell = inverse[shipping] * len(columns) + np.broadcast_to(column[:, None], r.shape)[shipping]
     chunk_takes = np.bincount(cell, weights=need[shipping], minlength=len(skus) * len(columns))
-    after_all = (
-        available
-        - chunk_takes.reshape(len(skus), len(columns)).astype(np.int64)[inverse.reshape(r.shape)]
-    )
+    chunk_takes = chunk_takes.reshape(len(skus), len(columns)).astype(np.int64)
+    after_all = available - chunk_takes[inverse[:, :, None], cand[:, None, :]]
     if (np.minimum(after_all, need3) == np.minimum(available, need3))[wanted].all():
         # Even after every order of the chunk took its units, each still sees what it saw:
         # no choice and no explanation can change.
         seen_gives, seen_covers, changed = gives, covers, best < 0
     else:  # exactly what the earlier orders, were they accepted, take from each order's cells
-        seen = np.where(wanted, available - _taken_before(r, need, best, len(columns)), 0)
+        taken = _taken_before(inverse, need, column, cand, len(columns))
+        seen = np.where(wanted, available - taken, 0)
         seen_gives = np.minimum(seen, need3).sum(axis=1)
         seen_covers = (seen >= need3).all(axis=1) & eligible
         # What the earlier orders took changes this one's explanation (seen_*, exact), and
@@ -300,13 +302,12 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
         changed = (best < 0) | (_first_covering(seen_covers, rank) != best)
     # A pickup whose store had none of it takes nothing and changes nothing: it waits. (One
     # the stock covered before earlier orders took it all is decided alone.)
-    store_gives = np.take_along_axis(seen_gives, np.maximum(pickup_at, 0)[:, None], axis=1)
-    changed &= ~(picks & (best < 0) & (store_gives[:, 0] == 0))
+    changed &= ~(picks & (best < 0) & (seen_gives[:, 0] == 0))
     accepted = int(changed.argmax()) if changed.any() else len(items)
-    return {"accepted": accepted, "best": best[:accepted], "distance": distance[:accepted],
+    return {"accepted": accepted, "best": best[:accepted], "column": column[:accepted],
+            "cand": cand[:accepted], "distance": distance[:accepted],
             "gives": seen_gives[:accepted], "cost": cost[:accepted],
-            "count": seen_covers[:accepted].sum(axis=1),
-            "pickup_at": pickup_at[:accepted]}  # fmt: skip
+            "count": seen_covers[:accepted].sum(axis=1)}  # fmt: skip
 
 
 def _first_covering(covers: np.ndarray, rank: np.ndarray) -> np.ndarray:
@@ -316,21 +317,20 @@ def _first_covering(covers: np.ndarray, rank: np.ndarray) -> np.ndarray:
     return np.where(covering.any(axis=1), first, -1)
 
 
-def _taken_before(rows: np.ndarray, need: np.ndarray, best: np.ndarray, candidates: int):
-    """orders x lines x candidates: units of the line's SKU that earlier orders (each taking
-    its whole order from its `best` candidate) take at each candidate."""
-    taken = np.zeros((*need.shape, candidates), np.int64)
-    order, slot = np.nonzero((need > 0) & (best >= 0)[:, None])
+def _taken_before(inverse: np.ndarray, need: np.ndarray, column: np.ndarray, cand: np.ndarray,
+                  candidates: int) -> np.ndarray:  # fmt: skip
+    """orders x lines x slots: units of the line's SKU (`inverse`: the chunk's SKU index)
+    that earlier orders, each taking its whole order from its `column`, take at each of this
+    order's candidates (`cand`)."""
+    n = len(need)
+    order, slot = np.nonzero((need > 0) & (column >= 0)[:, None])
     if not len(order):
-        return taken
-    row = rows[order, slot]
-    by_row = np.lexsort((order, row))  # within a SKU, earlier orders first
-    takes = np.zeros((len(by_row), candidates), np.int64)
-    takes[np.arange(len(by_row)), best[order[by_row]]] = need[order[by_row], slot[by_row]]
-    running = np.cumsum(takes, axis=0) - takes  # everything before, in any SKU...
-    sorted_row = row[by_row]
-    group_start = np.flatnonzero(np.r_[True, sorted_row[1:] != sorted_row[:-1]])
-    sizes = np.diff(np.r_[group_start, len(by_row)])
-    running -= np.repeat(running[group_start], sizes, axis=0)  # ...minus other SKUs' rows
-    taken[order[by_row], slot[by_row]] = running
-    return taken
+        return np.zeros((*need.shape, cand.shape[1]), np.int64)
+    # Every take keyed by its cell (SKU, candidate), then by order: a cell's takes in order.
+    key = (inverse[order, slot] * candidates + column[order]) * n + order
+    by_key = np.argsort(key, kind="stable")
+    key = key[by_key]
+    running = np.concatenate([[0], np.cumsum(need[order, slot][by_key])])
+    asked = (inverse[:, :, None] * candidates + cand[:, None, :]) * n
+    before = np.arange(n)[:, None, None]
+    return running[np.searchsorted(key, asked + before)] - running[np.searchsorted(key, asked)]

@@ -47,7 +47,10 @@ from retail.inventory.transfers import TransferProposal, TransferRules, propose_
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
 
 DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
-CHUNK = 4096  # orders decided together: arrays of CHUNK x locations x lines stay small
+# Orders decided together: a chunk grows while its orders are all accepted and shrinks to
+# twice what was accepted (work on orders past the first changed choice is wasted), within
+# CHUNK_CELLS orders x candidates, so that its arrays stay within a few MB.
+CHUNK_FIRST, CHUNK_CELLS = 64, 1 << 18
 
 
 class InventoryCenter(ChainCalls):
@@ -65,11 +68,17 @@ class InventoryCenter(ChainCalls):
         self.book = ReservationBook(self.pool)
         self.rules = sourcing or SourcingRules()
         self.reservation_ttl = reservation_ttl
-        self._allocator = Allocator(self.pool, self.rules)
+        self._built_allocator: Allocator | None = None  # built when first needed
         # order key -> the AllocationBatch that holds it, or a `kept` allocation
         self._allocations: dict[str, tuple | AllocationBatch] = {}
         self._lock = threading.RLock()  # held by every public call
         self.share_changes: list[tuple[dt.datetime, str, SalesChannel, int, int]] = []
+
+    @property
+    def _allocator(self) -> Allocator:
+        if self._built_allocator is None:
+            self._built_allocator = Allocator(self.pool, self.rules)
+        return self._built_allocator
 
     @property
     def locations(self) -> tuple[Location, ...]:
@@ -350,18 +359,21 @@ class InventoryCenter(ChainCalls):
             bounds = batch.bounds()
             alone, pickup_at = self._decided_alone(batch)
             i, n = 0, len(batch)
+            widest = max(16, CHUNK_CELLS // max(len(self._allocator.delivery_columns), 1))
+            chunk = min(CHUNK_FIRST, widest)
             while i < n:
                 if alone[i]:
                     result.add_single(i, self._allocate(batch.order(i), at, ttl))
                     i += 1
                     continue
-                end = min(n, i + CHUNK)
+                end = min(n, i + chunk)
                 end = i + int(np.argmax(alone[i:end])) if alone[i:end].any() else end
                 self.book.expire(at)
                 items = np.arange(i, end)
                 decided = decide_chunk(self._allocator, batch, rows, bounds, items,
                                        pickup_at[items])  # fmt: skip
                 accepted = decided["accepted"]
+                chunk = min(widest, max(16, 2 * accepted))
                 if accepted:
                     accepted = self._hold_whole_orders(batch, rows, bounds, i, decided, at, ttl)
                     decided["accepted"] = accepted
@@ -391,9 +403,9 @@ class InventoryCenter(ChainCalls):
     def _hold_whole_orders(self, batch, rows, bounds, first, decided, at, ttl) -> int:
         """Reserve each accepted order's parcel; returns how many orders were held (fewer
         than accepted when a parcel's key is already taken: that order goes on alone)."""
-        accepted, best = decided["accepted"], decided["best"]
-        ships = np.flatnonzero(best >= 0)  # the rest: pickups that wait, holding nothing
-        columns = self._allocator.delivery_columns[best[ships]]
+        accepted, column = decided["accepted"], decided["column"]
+        ships = np.flatnonzero(column >= 0)  # the rest: pickups that wait, holding nothing
+        columns = self._allocator.delivery_columns[column[ships]]
         names = [loc.id for loc in self.pool.locations]
         held = zip([batch.keys[first + i] for i in ships.tolist()], columns.tolist(), strict=True)
         keys = [f"{key}@{names[c]}" for key, c in held]
@@ -497,7 +509,7 @@ class InventoryCenter(ChainCalls):
             after = round(share * BASIS)
             if after != before:
                 pool.share_bp[channel, column] = after
-                self._allocator = Allocator(pool, self.rules)  # delivery sites may change
+                self._built_allocator = None  # delivery sites may change: rebuilt when next used
                 self.share_changes.append((at, location, channel, before, after))
             return before / BASIS
 

@@ -27,7 +27,10 @@ class Strategy(enum.StrEnum):
 @dataclass(frozen=True)
 class SourcingRules:
     """How a chain selects sources. Costs in integer cents; `store_share_bp`: the revenue
-    share paid to a store that ships, in basis points of the value it ships."""
+    share paid to a store that ships, in basis points of the value it ships;
+    `nearest_stores`: a delivered order considers only this many of the stores nearest to
+    her (warehouses always), as order-management systems limit ship-from-store to nearby
+    nodes; None: every store."""
 
     strategy: Strategy = Strategy.FEWEST_SPLITS
     ship_from_store: bool = True
@@ -36,6 +39,7 @@ class SourcingRules:
     parcel_cents_per_km: float = 0.5
     store_share_bp: int = 1000
     max_distance_km: float | None = None
+    nearest_stores: int | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -49,6 +53,8 @@ class SourcingRules:
         if isinstance(per_km, bool) or not isinstance(per_km, int | float) or not 0 <= per_km < 1e6:
             raise InvalidInput("sourcing.parcel_cents_per_km", f"cents per km >= 0, got {per_km!r}")
         checks.integer(self.store_share_bp, "sourcing.store_share_bp", 0, 10_000, "basis points")
+        if self.nearest_stores is not None:
+            checks.integer(self.nearest_stores, "sourcing.nearest_stores", 1, 1_000_000)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,17 @@ with the center's replenishment policy (`retail.inventory.replenishment.plan`) o
 forecast (the plan's demand for the first days, then the mean of the last four weeks' sales
 times the calendar's factors), and what each needs comes from its nearest warehouse,
 `lead_days` later, as far as the warehouse holds it; warehouses are refilled by suppliers.
-Left out against the detailed stock room: Holt-Winters forecasts, store-to-store transfers,
-the by-tier priority for short warehouse stock (stores are served in chain order).
+Franchise stores open `chain.franchise.initial_pool_share` of their stock to online orders,
+as their owners do in the detailed twin at the start; their weekly reviews of it are left
+out. Left out as well: Holt-Winters forecasts, store-to-store transfers, the by-tier
+priority for short warehouse stock (stores are served in chain order).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from retail.inventory import SalesChannel
 from retail.inventory.replenishment import ReplenishmentPolicy, plan
 from sim.chain.moments import moment
 from sim.config.schema import RunConfig, Site
@@ -45,6 +48,11 @@ class ChainStock:
         self.policy = ReplenishmentPolicy(service_level=self.settings.service_level)
         self.lead = self.settings.lead_days if self.warehouses else SUPPLIER_LEAD_DAYS
         self._arriving: dict[int, list] = {}
+        at = moment(start_s)
+        opening = config.chain.franchise.initial_pool_share
+        for site in stores.sites:  # the owners' opening shares, as in the detailed twin
+            if site.kind == "franchise":
+                inventory.set_share(site.id, SalesChannel.ONLINE, opening, at)
         self._stock_up(start_s)
 
     def _stock_up(self, at_s: int) -> None:

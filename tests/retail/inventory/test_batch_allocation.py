@@ -32,8 +32,9 @@ LOCATIONS = [
 ]
 
 
-def center(strategy: Strategy, units: list[int], max_km: float | None) -> InventoryCenter:
-    rules = SourcingRules(strategy=strategy, max_distance_km=max_km)
+def center(strategy: Strategy, units: list[int], max_km: float | None,
+           nearest: int | None = None) -> InventoryCenter:  # fmt: skip
+    rules = SourcingRules(strategy=strategy, max_distance_km=max_km, nearest_stores=nearest)
     c = InventoryCenter(LOCATIONS, rules)
     cells = [(s, loc.id) for s in SKUS for loc in LOCATIONS]
     c.receive_many([s for s, _ in cells], [x for _, x in cells], units, T)
@@ -59,10 +60,12 @@ def build(drawn) -> list[Order]:
 @settings(max_examples=80)
 @given(strategy=st.sampled_from(list(Strategy)), drawn=orders,
        units=st.lists(st.integers(0, 8), min_size=20, max_size=20),
-       max_km=st.sampled_from([None, 40.0]))  # fmt: skip
-def test_a_batch_allocates_exactly_like_one_order_after_another(strategy, drawn, units, max_km):
+       max_km=st.sampled_from([None, 40.0]), nearest=st.sampled_from([None, 1, 2]))  # fmt: skip
+def test_a_batch_allocates_exactly_like_one_order_after_another(strategy, drawn, units, max_km,
+                                                               nearest):  # fmt: skip
     units = [u or 1 for u in units]  # receive_many wants positive quantities
-    one, many = center(strategy, units, max_km), center(strategy, units, max_km)
+    one = center(strategy, units, max_km, nearest)
+    many = center(strategy, units, max_km, nearest)
     batch = build(drawn)
     expected = [one.allocate(order, T) for order in batch]
     got = many.allocate_many(batch, T)
@@ -72,10 +75,12 @@ def test_a_batch_allocates_exactly_like_one_order_after_another(strategy, drawn,
     assert got.fulfilled.tolist() == [a.fulfilled for a in expected]
 
 
-def test_a_large_batch_takes_the_array_path_and_agrees_with_one_by_one():
+@pytest.mark.parametrize("nearest", [None, 2])
+def test_a_large_batch_takes_the_array_path_and_agrees_with_one_by_one(nearest):
     rng = np.random.default_rng(5)
     units = rng.integers(150, 300, len(SKUS) * len(LOCATIONS)).tolist()
-    one, many = center(Strategy.LOWEST_COST, units, None), center(Strategy.LOWEST_COST, units, None)
+    one = center(Strategy.LOWEST_COST, units, None, nearest)
+    many = center(Strategy.LOWEST_COST, units, None, nearest)
     drawn = []
     for _ in range(300):
         skus = rng.choice(SKUS, int(rng.integers(1, 4)), replace=False)

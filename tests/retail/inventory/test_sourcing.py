@@ -4,6 +4,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retail.errors import Conflict, InvalidInput
 from retail.inventory import (
@@ -17,6 +19,7 @@ from retail.inventory import (
     Strategy,
     great_circle_km,
 )
+from retail.inventory.geo import Sites
 from retail.inventory.sourcing import choose
 
 NAMES = ["A", "B", "C"]
@@ -182,12 +185,29 @@ def test_lowest_cost_pays_the_store_share_and_the_parcel():
     assert cost["DC-East"] == 890
 
 
+def test_an_order_considers_only_the_nearest_stores_and_every_warehouse():
+    # Jingan (nearest) has 2 coats, Pudong 4, Minhang's share 2: with one store considered,
+    # 3 coats are not covered by Jingan; the warehouse's 1 and Jingan's 2 are split over
+    # them, though Pudong alone could have shipped all 3.
+    center = chain(SourcingRules(strategy="distance", nearest_stores=1))
+    allocation = center.allocate(order("n1", ("coat", 3)), T)
+    assert {c.location for c in allocation.considered} == {"S-Jingan", "DC-East"}
+    assert sorted(s.location for s in allocation.shipments) == ["DC-East", "S-Jingan"]
+    assert center.position("coat", "S-Pudong").reserved == 0
+    every = chain(SourcingRules(strategy="distance"))
+    assert [s.location for s in every.allocate(order("n1", ("coat", 3)), T).shipments] == [
+        "S-Pudong"
+    ]
+
+
 def test_bad_orders_and_rules_name_the_field():
     center = chain()
     with pytest.raises(InvalidInput, match=r"lines\[0\].quantity"):
         center.allocate(order("b1", ("coat", 0)), T)
     with pytest.raises(InvalidInput, match=r"sourcing\.strategy"):
         SourcingRules(strategy="cheapest")
+    with pytest.raises(InvalidInput, match=r"sourcing\.nearest_stores"):
+        SourcingRules(nearest_stores=0)
     with pytest.raises(InvalidInput, match="lat/lon"):
         center.allocate(order("b2", ("coat", 1), where=(95.0, 0.0)), T)
 
@@ -209,3 +229,18 @@ def test_a_franchise_store_ships_online_only_once_its_owner_opens_its_stock():
     assert center.share_changes == [(T, "F1", SalesChannel.ONLINE, 0, 5_000)]
     with pytest.raises(InvalidInput, match=r"F1.shares.ONLINE"):
         center.set_share("F1", SalesChannel.ONLINE, 1.5, T)
+
+
+@settings(max_examples=50)
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 12))
+def test_the_nearest_sites_are_those_of_the_smallest_great_circle_distances(seed, k):
+    rng = np.random.default_rng(seed)
+    sites = Sites(rng.uniform(18, 45, 40), rng.uniform(100, 125, 40))
+    lat, lon = rng.uniform(18, 45, 25), rng.uniform(100, 125, 25)
+    found = sites.nearest(lat, lon, k)
+    distance = sites.km_from(lat[:, None], lon[:, None])
+    assert (np.diff(found, axis=1) > 0).all()  # k distinct sites, in index order
+    kth = np.sort(distance, axis=1)[:, k - 1 : k]
+    assert (np.take_along_axis(distance, found, axis=1) <= kth + 1e-9).all()
+    assert np.allclose(sites.km_to(lat[:, None], lon[:, None], found),
+                       np.take_along_axis(distance, found, axis=1))  # fmt: skip
