@@ -71,6 +71,14 @@ class MembershipPort(_Protocol):
     def follow(
         self, openid: str, at: _dt.datetime, store: str, staff: str | None = None, channel: int = 0
     ) -> int: ...
+    def follow_many(
+        self,
+        openids: _Sequence[str],
+        at: _np.ndarray,
+        stores: _Sequence[str],
+        staff: _Sequence[str | None],
+        channels: _np.ndarray,
+    ) -> _np.ndarray: ...
     def resolve(self, kind: str, value: str) -> int: ...
     def lookup_many(self, kind: str, values: _Sequence[str]) -> _np.ndarray: ...
     def record_purchase(

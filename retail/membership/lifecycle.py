@@ -14,10 +14,14 @@ from retail.membership.state import NEVER, State
 from retail.membership.types import LifecycleRules, Stage
 
 
-def record_transitions(state: State, rows: np.ndarray, new: np.ndarray, when: int) -> None:
+def record_transitions(state: State, rows: np.ndarray, new: np.ndarray,
+                       when: int | np.ndarray) -> None:  # fmt: skip
+    """Rows to stage `new` at `when` (one time, or one per row), each change logged."""
     m = state.members
     changed = m.stage[rows] != new
     rows, new = rows[changed], new[changed]
+    if np.ndim(when):
+        when = np.asarray(when)[changed]
     if not len(rows):
         return
     log = state.transitions

@@ -56,12 +56,13 @@ def attribute(state: State, rows, when, store_codes, staff_codes, channels) -> N
     lifecycle.mark(state, rows)
     m.home_store[rows] = np.where(m.home_store[rows] < 0, store_codes, m.home_store[rows])
     m.owner_staff[rows] = np.where(m.owner_staff[rows] == BRAND, staff_codes, m.owner_staff[rows])
-    below = m.stage[rows] < Stage.MEMBER
-    for t in np.unique(when[below]):
-        move(state, rows[below][when[below] == t], Stage.MEMBER, int(t))
+    below = np.flatnonzero(m.stage[rows] < Stage.MEMBER)
+    below = below[np.argsort(when[below], kind="stable")]  # logged in order of time
+    move(state, rows[below], Stage.MEMBER, when[below])
 
 
-def move(state: State, rows: np.ndarray, stage: Stage, when: int) -> None:
+def move(state: State, rows: np.ndarray, stage: Stage, when: int | np.ndarray) -> None:
+    """Rows to `stage` at `when` (one time, or one per row)."""
     lifecycle.record_transitions(state, rows, np.full(len(rows), int(stage), np.int8), when)
 
 

@@ -203,6 +203,49 @@ class Membership:
                     m.home_store[member] = m.follow_store[member]
             return member
 
+    def follow_many(
+        self,
+        openids: Sequence[str],
+        at: np.ndarray,
+        stores: Sequence[str],
+        staff: Sequence[str | None],
+        channels: np.ndarray,
+    ) -> np.ndarray:
+        """Batch `follow`: the ids of their records in input order (an openid given twice
+        follows at its first row), with the records `follow` one by one would leave."""
+        n = checks.same_length("follow_many", openids=openids, at=at, stores=stores,
+                               staff=staff, channels=channels)  # fmt: skip
+        openids = [checks.key(x, f"openids[{i}]") for i, x in enumerate(openids)]
+        when = seconds_array(at)
+        stores = [checks.key(store, f"stores[{i}]") for i, store in enumerate(stores)]
+        staff = [checks.optional_key(x, f"staff[{i}]") for i, x in enumerate(staff)]
+        channels = checks.codes(channels, Channel, "channels").astype(np.int8)
+        with self._lock:
+            s, known = self.state, self.state.ids["openid"]
+            ids = np.fromiter((known.get(x, -1) for x in openids), np.int64, n)
+            unknown = [openids[i] for i in np.flatnonzero(ids < 0).tolist()]
+            fresh = list(dict.fromkeys(unknown))
+            for openid, member in zip(fresh, s.new_members(len(fresh)).tolist(), strict=True):
+                known[openid] = member
+            ids[ids < 0] = [known[x] for x in unknown]
+            first = np.zeros(n, bool)
+            first[np.unique(ids, return_index=True)[1]] = True
+            m = s.members
+            rows = np.flatnonzero(first & (m.follow_s[ids] == NEVER))
+            member = ids[rows]
+            m.follow_s[member] = when[rows]
+            m.follow_store[member] = [s.store_code(stores[i]) for i in rows.tolist()]
+            m.follow_staff[member] = [s.staff_code(staff[i]) for i in rows.tolist()]
+            m.follow_channel[member] = channels[rows]
+            visitors = m.stage[member] == Stage.VISITOR
+            rows, member = rows[visitors], member[visitors]
+            by_time = np.argsort(when[rows], kind="stable")
+            rows, member = rows[by_time], member[by_time]
+            records.move(s, member, Stage.FOLLOWER, when[rows])
+            m.owner_staff[member] = m.follow_staff[member]
+            m.home_store[member] = m.follow_store[member]
+            return ids
+
     def link(self, member: int, kind: str, value: str, at: dt.datetime) -> int:
         """Attach another identifier; if it already belongs to someone else, that record is
         the same person found later, and is merged into `member`."""

@@ -92,13 +92,12 @@ class ChainMembers:
             joiners = rows[joins]
             self._register(person[joiners], at_s[joiners], store[joiners], Channel.STORE_QR)
         followers = rows[follows & ~joins]
-        records = [  # follow only: no batch path in the module yet (few a day)
-            self.membership.follow(_openid(int(person[i])), moment(int(at_s[i])),
-                                   self.stores[int(store[i])], None, Channel.STORE_QR)
-            for i in followers.tolist()
-        ]  # fmt: skip
-        if records:
-            ids = np.array(records, np.int64)
+        if len(followers):
+            ids = self.membership.follow_many(
+                [_openid(p) for p in person[followers].tolist()], moments(at_s[followers]),
+                list(np.asarray(self.stores, dtype=object)[store[followers]]),
+                [None] * len(followers), np.full(len(followers), int(Channel.STORE_QR), np.int8),
+            )  # fmt: skip
             self._know(ids, person[followers], store[followers])
             if self.policy is not None:  # the platform tells marketing of the follow
                 self.policy.interact_many(ids, Interaction.FOLLOW, moment(int(at_s.max())))

@@ -186,3 +186,42 @@ def test_the_keyed_hash_is_standard_hmac_sha256():
     for secret in ("s" * 16, "a much longer secret " * 10):
         expected = hmac.new(secret.encode(), b"13812345678", hashlib.sha256).digest()
         assert PhoneHasher(secret).digest("13812345678") == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(drawn=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3),
+                                st.sampled_from(["S001", "S002"]), st.sampled_from([None, "G1"])),
+                      max_size=12))  # fmt: skip
+def test_batch_follows_leave_what_single_follows_leave(drawn):
+    import numpy as np
+
+    from retail.membership import Channel
+
+    # Some people follow after registering (their openid linked), the rest are new records.
+    drawn = sorted(drawn, key=lambda x: x[1])  # in order of time, as a day's tills give them
+    one, many = (Membership(MembershipConfig(categories=("tops",)), secret=SECRET)
+                 for _ in range(2))  # fmt: skip
+    for m in (one, many):
+        m.register("13700000001", T0, "S001", openid="wx-1")
+        m.follow("wx-2", T0, "S002")
+    at = [T0 + dt.timedelta(minutes=t) for _, t, _, _ in drawn]
+    expected = [one.follow(f"wx-{p}", when, store, staff, Channel.STORE_QR)
+                for (p, _, store, staff), when in zip(drawn, at, strict=True)]  # fmt: skip
+    got = many.follow_many([f"wx-{p}" for p, *_ in drawn], np.array(at, "datetime64[s]"),
+                           [x[2] for x in drawn], [x[3] for x in drawn],
+                           np.full(len(drawn), int(Channel.STORE_QR), np.int8))  # fmt: skip
+    assert got.tolist() == expected
+    for name, column in one.state.members.arrays().items():
+        assert np.array_equal(column, many.state.members[name]), name
+    assert one.state.transitions.arrays().keys() == many.state.transitions.arrays().keys()
+    for name, column in one.state.transitions.arrays().items():
+        assert np.array_equal(column, many.state.transitions[name]), name
+
+
+def test_batch_follows_name_the_bad_row(membership):
+    import numpy as np
+
+    with pytest.raises(InvalidInput, match=r"openids\[1\]"):
+        membership.follow_many(["wx-1", ""], np.array([T0, T0], "datetime64[s]"),
+                               ["S001", "S001"], [None, None], np.zeros(2, np.int8))  # fmt: skip
+    assert membership.state.members.size == 0
