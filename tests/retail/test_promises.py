@@ -25,7 +25,7 @@ SECRET = "test-secret-of-enough-length"
 T0 = dt.datetime(2026, 3, 2, 12, 0)
 NEXT_YEAR = dt.datetime(2027, 1, 5, 12, 0)
 LOCKS = (type(threading.Lock()), type(threading.RLock()))
-CACHES = {"_sku_index", "_position"}  # built on demand from the state: not state itself
+CACHES = {"_sku_index", "_position", "_built_allocator"}  # built on demand from the state
 
 
 def fingerprint(obj: object) -> object:
