@@ -72,5 +72,21 @@ class Columns:
         for name, (_, fill) in self._spec.items():
             self._data[name][rows] = fill
 
+    def compact(self, keep: np.ndarray) -> None:
+        """Keep only the rows where the mask `keep` is true, in their order. The storage
+        shrinks with them when it is mostly empty, so that forgetting rows frees memory."""
+        keep = np.asarray(keep, bool)
+        if len(keep) != self.size:
+            raise ValueError(f"keep has {len(keep)} rows, the columns {self.size}")
+        kept = int(keep.sum())
+        capacity = len(self._data[self._first])
+        if kept * 4 < capacity:
+            capacity = max(2 * kept, 16)
+        for name, (dtype, fill) in self._spec.items():
+            column = np.full(capacity, fill, dtype)
+            column[:kept] = self._data[name][: self.size][keep]
+            self._data[name] = column
+        self.size = kept
+
     def nbytes(self) -> int:
         return sum(array[: self.size].nbytes for array in self._data.values())

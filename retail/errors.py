@@ -37,6 +37,13 @@ class NotFound(RetailError, KeyError):
         return f"{self.kind} {self.key!r} not found"
 
 
+class Archived(NotFound):
+    """A referenced record was archived: it is final, and its key is never used again."""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key!r} was archived"
+
+
 class IllegalTransition(RetailError):
     """A state machine refused a transition."""
 

@@ -62,3 +62,60 @@ class KeyBlock:
         if not head or not tail or (len(tail) > 1 and tail[0] == "0") or not tail.isascii():
             return None
         return head, int(tail)
+
+
+class KeyRanges:
+    """A set of keys kept as runs of numbers per prefix (a day's block of keys is one run),
+    and the keys that are not prefix + number as text: a module remembers every key it has
+    archived in a few bytes per block, so that an archived key is never booked again."""
+
+    def __init__(self) -> None:
+        self._runs: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # prefix -> (starts, stops)
+        self._text: set[str] = set()
+
+    def __len__(self) -> int:
+        runs = sum(int((stops - starts).sum()) for starts, stops in self._runs.values())
+        return runs + len(self._text)
+
+    def add(self, prefix: str, numbers: np.ndarray) -> None:
+        """Add the keys `prefix + str(n)` for each n of `numbers`."""
+        numbers = np.unique(np.asarray(numbers, np.int64))
+        if not len(numbers):
+            return
+        starts, stops = self._runs.get(prefix, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        # Every number as a run of one, merged with the runs kept: sort by start, then join
+        # each run to the one before it when they touch or overlap.
+        starts = np.concatenate([starts, numbers])
+        stops = np.concatenate([stops, numbers + 1])
+        order = np.argsort(starts, kind="stable")
+        starts, stops = starts[order], np.maximum.accumulate(stops[order])
+        fresh = np.concatenate([[True], starts[1:] > stops[:-1]])
+        group = np.cumsum(fresh) - 1
+        ends = np.zeros(int(group[-1]) + 1, np.int64)
+        np.maximum.at(ends, group, stops)
+        self._runs[prefix] = (starts[fresh], ends)
+
+    def add_text(self, key: str) -> None:
+        parts = KeyBlock.split(key)
+        if parts is None:
+            self._text.add(key)
+        else:
+            self.add(parts[0], np.array([parts[1]], np.int64))
+
+    def contains(self, prefix: str, numbers: np.ndarray) -> np.ndarray:
+        """Mask of the numbers whose key is in the set."""
+        numbers = np.asarray(numbers, np.int64)
+        runs = self._runs.get(prefix)
+        if runs is None:
+            return np.zeros(len(numbers), bool)
+        starts, stops = runs
+        at = np.searchsorted(starts, numbers, side="right") - 1
+        return (at >= 0) & (numbers < stops[np.maximum(at, 0)])
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        parts = KeyBlock.split(key)
+        if parts is None:
+            return key in self._text
+        return bool(self.contains(parts[0], np.array([parts[1]], np.int64))[0])

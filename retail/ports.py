@@ -240,6 +240,9 @@ class OrderPort(_Protocol):
     def on_time(
         self, start: _dt.datetime, end: _dt.datetime, by: str = "fulfilled_by"
     ) -> _pd.DataFrame: ...
+    def archive(self, before: _dt.datetime) -> dict[str, _pd.DataFrame]:
+        """Forget the orders closed before `before`; they come back as tables."""
+        ...
 
 
 @_runtime_checkable
@@ -272,6 +275,9 @@ class LedgerPort(_Protocol):
         self, party_kind: str, start: _dt.datetime, end: _dt.datetime
     ) -> _pd.DataFrame: ...
     def unbalanced(self) -> list[str]: ...
+    def archive(self, before: _dt.datetime) -> dict[str, _pd.DataFrame]:
+        """Forget the batch sales posted before `before`; their postings come back."""
+        ...
 
 
 # --- marketing and store tiering (issue 5) ---
@@ -342,6 +348,9 @@ class MarketingPort(_Protocol):
     def funnel(self, key: str) -> dict[str, int | float]: ...
     def funnels(self) -> _pd.DataFrame: ...
     def uplift(self, key: str, confidence: float = 0.95) -> dict[str, _Uplift]: ...
+    def archive(self, before: _dt.datetime) -> dict[str, _pd.DataFrame]:
+        """Forget the rows of the campaigns ended before `before`; they come back."""
+        ...
 
 
 @_runtime_checkable

@@ -28,6 +28,7 @@ from retail.clock import checked_time, seconds
 from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.keys import KeyBlock
 from retail.marketing import audience, personalisation
+from retail.marketing.archive import Archiving, Outcomes
 from retail.marketing.coupon_batch import RedemptionBatch
 from retail.marketing.coupons import CouponBook, Redemption
 from retail.marketing.policy import ContactPolicy
@@ -63,6 +64,8 @@ class Campaign:
     launched: dt.datetime | None = None
     report: LaunchReport | None = None
     rows: dict[str, np.ndarray] = field(default_factory=dict)
+    outcomes: Outcomes | None = None  # once archived: what measurement reads, the rows gone
+    archived_funnel: dict | None = None
 
     @property
     def credit_until(self) -> int:
@@ -71,7 +74,7 @@ class Campaign:
         return seconds(end)
 
 
-class MarketingCenter:
+class MarketingCenter(Archiving):
     def __init__(
         self, rules: ContactRules | None = None, store_tiers: Mapping[str, str] | None = None
     ) -> None:
@@ -191,7 +194,7 @@ class MarketingCenter:
         (Refusal bits), `content` (index into the spec's contents, -1 not sent), `coupon`
         (-1 none). What the send job hands to the channel gateway, and what analysis reads."""
         with self._lock:
-            r = self._launched(key).rows
+            r = self._rows_of(key)
             columns = ("holdout", "sent", "reasons", "content", "coupon")
             return pd.DataFrame(
                 {c: r[c] for c in columns}, index=pd.Index(r["member"], name="member")
@@ -203,7 +206,7 @@ class MarketingCenter:
         O(1) at any audience size; what a launch decided never changes afterwards (an
         erasure replaces the columns, leaving views already handed out as they were)."""
         with self._lock:
-            r = self._launched(key).rows
+            r = self._rows_of(key)
             columns = {}
             for name in ASSIGNED:
                 view = r[name].view()
@@ -219,6 +222,7 @@ class MarketingCenter:
             raise InvalidInput("event", f"must be one of {EVENTS}, got {event!r}")
         members, now = checks.member_ids(np.atleast_1d(members)), seconds(at)
         with self._lock:
+            self._rows_of(key)
             campaign = self._launched(key)
             rows = self._positions(campaign, members)
             if not campaign.rows["sent"][rows].all():
@@ -242,6 +246,7 @@ class MarketingCenter:
             for campaign in self.campaigns.values():
                 if (
                     campaign.launched is None
+                    or campaign.outcomes is not None
                     or not seconds(campaign.launched) <= now < campaign.credit_until
                 ):
                     continue
@@ -301,6 +306,8 @@ class MarketingCenter:
         """Targeted to revenue for the treated group, with the holdout's figures beside."""
         with self._lock:
             campaign = self._launched(key)
+            if campaign.archived_funnel is not None:
+                return dict(campaign.archived_funnel)
             r, report = campaign.rows, campaign.report
             treated = ~r["holdout"]
             coupons = r["coupon"][r["coupon"] >= 0]
@@ -331,7 +338,10 @@ class MarketingCenter:
     def uplift(self, key: str, confidence: float = 0.95) -> dict[str, Uplift]:
         """Treated over holdout, conversion and revenue per member, with their intervals."""
         with self._lock:
-            r = self._launched(key).rows
+            campaign = self._launched(key)
+            if campaign.outcomes is not None:
+                return campaign.outcomes.uplift(confidence)
+            r = campaign.rows
             return uplift_from_outcomes(~r["holdout"], r["orders"] > 0, r["revenue"], confidence)
 
     def _unsubscribed(self, campaign: Campaign) -> int:

@@ -133,6 +133,25 @@ class BatchBook:
         self.index.add(keys.prefix, keys.numbers, rows)
         return rows
 
+    def forget(self, gone: np.ndarray) -> None:
+        """Drop the orders at rows `gone` and their lines (archived): the rows after them
+        move up, and every row number the book keeps moves with them."""
+        keep = np.ones(self.size, bool)
+        keep[gone] = False
+        r = self.rows
+        lines_kept = np.repeat(keep, r["count"])  # each order's lines follow the one before
+        self.lines.compact(lines_kept)
+        count = r["count"][keep]
+        first = np.cumsum(count) - count
+        self.rows.compact(keep)
+        self.rows["first"][:] = first
+        moved = np.cumsum(keep) - 1
+        for table in (self.parcels, self.backordered, self.retries):
+            kept = {int(moved[row]): value for row, value in table.items() if keep[row]}
+            table.clear()
+            table.update(kept)
+        self.index = BlockIndex.of(self.rows["prefix"], self.prefixes.names, self.rows["number"])
+
     def key(self, row: int) -> str:
         r = self.rows
         return f"{self.prefixes.names[int(r['prefix'][row])]}{int(r['number'][row])}"

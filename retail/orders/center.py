@@ -23,11 +23,19 @@ import pandas as pd
 
 from retail import checks
 from retail.clock import checked_time
-from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound, OutOfStock
+from retail.errors import (
+    Archived,
+    Conflict,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    OutOfStock,
+)
 from retail.inventory.allocation import Order, OrderLine
 from retail.inventory.reservations import Outcome
 from retail.inventory.types import SalesChannel
-from retail.keys import KeyBlock
+from retail.keys import KeyBlock, KeyRanges
+from retail.orders.archive import Archiving
 from retail.orders.batch import BatchMoves, us
 from retail.orders.book import BatchBook
 from retail.orders.columns import BlockIndex
@@ -48,7 +56,7 @@ if TYPE_CHECKING:  # the ports name this module's types: imported for annotation
     from retail.ports import InventoryPort, LedgerPort
 
 
-class OrderCenter(BatchIntake, BatchMoves):
+class OrderCenter(BatchIntake, BatchMoves, Archiving):
     """Orders by key. `inventory` and `ledger` are optional: without them the center keeps
     only the orders' own books. It calls them only through their Protocols. Orders booked by
     the batch paths (`book_store_sales_many`, `submit_many`, then `pay_many` ...) are kept
@@ -62,6 +70,7 @@ class OrderCenter(BatchIntake, BatchMoves):
         self.orders: dict[str, OrderRecord] = {}
         self._book = BatchBook()  # batch-booked orders, as columns
         self._text = BlockIndex()  # (prefix, number) of the keys in `orders`
+        self._archived = KeyRanges()  # keys of the orders `archive` forgot
         self._lock = threading.RLock()  # held by every public call
 
     # --- submission ------------------------------------------------------------------------
@@ -78,6 +87,8 @@ class OrderCenter(BatchIntake, BatchMoves):
                 raise Conflict(
                     f"order {key!r} was submitted with {_difference(existing.spec, spec)}"
                 )
+            if key in self._archived:
+                raise Conflict(f"order {key!r} was archived: its key is not used again")
             if spec.type is OrderType.STORE_RETURN:
                 raise InvalidInput("spec.type", "returns are created with return_lines")
             check_spec(key, spec)
@@ -253,6 +264,8 @@ class OrderCenter(BatchIntake, BatchMoves):
                         why = _difference(existing.spec, spec)
                         raise Conflict(f"order {key!r} was submitted with {why}")
                     continue
+                if key in self._archived:
+                    raise Conflict(f"order {key!r} was archived: its key is not used again")
                 if key in seen:
                     raise InvalidInput(f"keys[{i}]", f"{key!r} appears twice in one batch")
                 if spec.hold is not None and spec.hold in holds:
@@ -450,7 +463,7 @@ class OrderCenter(BatchIntake, BatchMoves):
     def _find(self, key: str) -> OrderRecord:
         record = self._get(key)
         if record is None:
-            raise NotFound("order", key)
+            raise (Archived if key in self._archived else NotFound)("order", key)
         return record
 
     def _check(self, record: OrderRecord, action: str) -> OrderState:

@@ -151,6 +151,16 @@ class BlockIndex:
         self._parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._loose: dict[str, list[tuple[int, int]]] = {}
 
+    @classmethod
+    def of(cls, prefixes: np.ndarray, names: list[str], numbers: np.ndarray) -> BlockIndex:
+        """The index of rows 0..n-1 whose keys are (`names[prefixes[i]]`, `numbers[i]`)."""
+        index = cls()
+        by_prefix = np.argsort(prefixes, kind="stable")
+        edges = np.flatnonzero(np.diff(prefixes[by_prefix])) + 1
+        for rows in np.split(by_prefix, edges) if len(by_prefix) else ():
+            index.add(names[int(prefixes[rows[0]])], numbers[rows], rows.astype(np.int64))
+        return index
+
     def add(self, prefix: str, numbers: np.ndarray, rows: np.ndarray) -> None:
         if len(numbers):
             self._parts.setdefault(prefix, []).append((numbers, rows))

@@ -8,12 +8,13 @@ import pandas as pd
 from retail.orders.book import STATES, TYPES, BatchBook
 
 
-def batch_frame(book: BatchBook) -> pd.DataFrame | None:
-    """One row per batch order not detached into the dict, with `OrderCenter.frame` columns."""
+def batch_frame(book: BatchBook, rows: np.ndarray | None = None) -> pd.DataFrame | None:
+    """One row per batch order not detached into the dict (or per order at `rows`), with
+    `OrderCenter.frame` columns."""
     if not book.size:
         return None
     b = book.rows
-    rows = np.flatnonzero(~b["detached"])
+    rows = np.flatnonzero(~b["detached"]) if rows is None else rows
     if not len(rows):
         return None
     names = book.names

@@ -227,6 +227,14 @@ class BatchIntake:
                 out[i] = Outcome.REPEATED
         new = np.ones(len(keys), bool)
         new[seen] = False
+        archived = np.flatnonzero(self.archived(keys))
+        if len(archived) and conflict:
+            raise Conflict(
+                f"order {keys[int(archived[0])]!r} was archived: its key is not used again"
+            )
+        if out is not None:
+            out[archived] = Outcome.CONFLICT
+        new[archived] = False
         return new
 
 

@@ -99,6 +99,15 @@ class BatchSales:
         self.index.add(prefix, numbers, rows)
         return rows
 
+    def forget(self, gone: np.ndarray) -> np.ndarray:
+        """Drop the sales at rows `gone` (archived); each row's new number (-1: dropped)."""
+        keep = np.ones(len(self), bool)
+        keep[gone] = False
+        moved = np.where(keep, np.cumsum(keep) - 1, -1)
+        self.rows.compact(keep)
+        self.index = BlockIndex.of(self.rows["prefix"], self.prefixes, self.rows["number"])
+        return moved
+
     def keys(self, rows: np.ndarray) -> np.ndarray:
         """Text keys of batch rows (an object array)."""
         r = self.rows

@@ -26,9 +26,9 @@ import pandas as pd
 from retail import checks
 from retail.clock import checked_time, microseconds
 from retail.columns import Columns
-from retail.errors import Conflict, InvalidInput, NotFound
-from retail.keys import KeyBlock
-from retail.orders.columns import checked_block
+from retail.errors import Archived, Conflict, InvalidInput, NotFound
+from retail.keys import KeyBlock, KeyRanges
+from retail.orders.columns import checked_block, ledger_key
 from retail.orders.ledger_batch import BatchSales
 
 BASIS = 10_000
@@ -128,6 +128,8 @@ class RevenueLedger:
         self._refunds: dict[str, tuple[str, int]] = {}  # refund key -> (order, cents)
         self._refunded: dict[str, int] = {}
         self._batch = BatchSales()  # sales posted by post_sales_many, as columns
+        self._archived = KeyRanges()  # sales `archive` forgot, by prefix NUL suffix
+        self.archived_before: dt.datetime | None = None
         self._lock = threading.RLock()  # held by every public call
 
     # --- posting ---------------------------------------------------------------------------
@@ -141,6 +143,7 @@ class RevenueLedger:
         when = microseconds(at)
         with self._lock:
             existing = self._sale(order_key)
+            self._refuse_archived([order_key])
             if existing is not None:
                 if (existing.amount, existing.parties) == (amount_cents, parties):
                     return self.shares(order_key)
@@ -176,6 +179,7 @@ class RevenueLedger:
                 len(self._batch) and any(self._batch.row(k) >= 0 for k in keys)
             ):
                 raise Conflict("post_sales takes new order keys only, each once")
+            self._refuse_archived(keys)
             for key, amount, who, when in zip(keys, amounts.tolist(), parties, ats, strict=True):
                 self._sales[key] = _Sale(amount, who, when)
                 self._batch.note_text(key)
@@ -198,7 +202,7 @@ class RevenueLedger:
         with self._lock:
             sale = self._sale(order_key)
             if sale is None:
-                raise NotFound("sale", order_key)
+                raise (Archived if self._is_archived(order_key) else NotFound)("sale", order_key)
             existing = self._refunds.get(refund_key)
             if existing is not None:
                 if existing == (order_key, amount_cents):
@@ -220,6 +224,18 @@ class RevenueLedger:
                 self._batch.rows["refunded"][row] = before + amount_cents
             self._write(order_key, sale.parties, old - new, when, 1)
             return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
+
+    def _is_archived(self, key: str) -> bool:
+        parts = ledger_key(key)
+        if parts is None:
+            return False
+        head = f"{parts[0]}\x00{parts[2]}"
+        return bool(self._archived.contains(head, np.array([parts[1]], np.int64))[0])
+
+    def _refuse_archived(self, keys) -> None:
+        for key in keys:
+            if self._is_archived(key):
+                raise Conflict(f"sale {key!r} was archived: its key is not posted again")
 
     def _write(self, order_key, parties, cents, when: int, kind) -> None:
         order = self._order(order_key)
@@ -250,8 +266,8 @@ class RevenueLedger:
         """The order's sale split, as posted."""
         with self._lock:
             sale = self._sale(order_key)
-        if sale is None:
-            raise NotFound("sale", order_key)
+            if sale is None:
+                raise (Archived if self._is_archived(order_key) else NotFound)("sale", order_key)
         cents = split(sale.amount, sale.parties[0] != HQ, sale.parties[2] != HQ, self.rules)
         return self._rows(order_key, sale.parties, cents)
 
@@ -266,7 +282,12 @@ class RevenueLedger:
     def frame(self) -> pd.DataFrame:
         """Every posting: at, order, party, party_kind, role, kind (sale|refund), cents."""
         with self._lock:
-            e = {name: column.copy() for name, column in self.entries.arrays().items()}
+            return self._postings(np.ones(self.entries.size, bool))
+
+    def _postings(self, which: np.ndarray) -> pd.DataFrame:
+        """`frame` of the entries where the mask `which` is true."""
+        with self._lock:
+            e = {name: column[which] for name, column in self.entries.arrays().items()}
             parties, orders = list(self.parties), list(self.orders)
             batch = e["order"] < 0
             if batch.any():
@@ -288,18 +309,50 @@ class RevenueLedger:
             "cents": e["cents"],
         })  # fmt: skip
 
+    def archive(self, before: dt.datetime) -> dict[str, pd.DataFrame]:
+        """Forget the batch-posted sales posted before `before`, with every posting of them
+        (their refunds too), and return those postings as `postings` (`frame` rows); empty
+        when there are none. An archived sale can no longer be refunded, and its key is
+        never posted again; statements cannot start before the newest `before`."""
+        limit = microseconds(before, "before")
+        with self._lock:
+            b = self._batch
+            gone = np.flatnonzero(b.rows["at"] < limit) if len(b) else np.zeros(0, np.int64)
+            if not len(gone):
+                return {}
+            gone_mask = np.zeros(len(b), bool)
+            gone_mask[gone] = True
+            order = self.entries["order"]
+            archived = (order < 0) & gone_mask[np.maximum(-1 - order, 0)]
+            postings = self._postings(archived)
+            forgotten = set(b.keys(gone).tolist())
+            for key in forgotten:
+                self._refunded.pop(key, None)
+            self._refunds = {k: v for k, v in self._refunds.items() if v[0] not in forgotten}
+            r = b.rows
+            heads = r["prefix"][gone] * len(b.suffixes) + r["suffix"][gone]
+            for head in np.unique(heads).tolist():
+                prefix, suffix = divmod(head, len(b.suffixes))
+                self._archived.add(f"{b.prefixes[prefix]}\x00{b.suffixes[suffix]}",
+                                   r["number"][gone[heads == head]])  # fmt: skip
+            moved = b.forget(gone)
+            self.entries.compact(~archived)
+            order = self.entries["order"]
+            batch = order < 0
+            order[batch] = -1 - moved[-1 - order[batch]]
+            self.archived_before = max(self.archived_before or before, before)
+            return {"postings": postings}
+
     def statement(self, party: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """One party's postings within [start, end)."""
-        checked_time(start, "start")
-        checked_time(end, "end")
+        self._check_period(start, end)
         frame = self.frame()
         return frame[(frame["party"] == party) & (frame["at"] >= start) & (frame["at"] < end)]
 
     def statements(self, party_kind: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Per party of `party_kind` (store, guide, hq) within [start, end): sales share,
         refunds, net in cents, and the number of orders."""
-        checked_time(start, "start")
-        checked_time(end, "end")
+        self._check_period(start, end)
         frame = self.frame()
         frame = frame[
             (frame["party_kind"] == party_kind) & (frame["at"] >= start) & (frame["at"] < end)
@@ -315,6 +368,12 @@ class RevenueLedger:
         )
         table["net_cents"] = table["sales_cents"] + table["refunds_cents"]
         return table
+
+    def _check_period(self, start: dt.datetime, end: dt.datetime) -> None:
+        checked_time(start, "start")
+        checked_time(end, "end")
+        if self.archived_before is not None and start < self.archived_before:
+            raise InvalidInput("start", f"postings before {self.archived_before} are archived")
 
     def unbalanced(self) -> list[str]:
         """Orders whose postings do not sum to what was sold minus what was refunded (none,
@@ -381,6 +440,13 @@ class RevenueLedger:
             codes = np.array([self._party(p) for p in names] + [self._party(HQ)], np.int64)
             tail_codes = np.append(self._batch.suffix_codes(tails), 0)
             suffix = tail_codes[suffix]
+            for code in np.unique(suffix).tolist():
+                mine = keys.numbers[suffix == code]
+                head = f"{keys.prefix}\x00{self._batch.suffixes[code]}"
+                archived = mine[self._archived.contains(head, mine)]
+                if len(archived):
+                    key = f"{keys.prefix}{archived[0]}{self._batch.suffixes[code]}"
+                    raise Conflict(f"sale {key!r} was archived: its key is not posted again")
             self._batch.check_new(keys.prefix, keys.numbers, suffix,
                                   lambda key: key in self._sales)  # fmt: skip
             parties = np.stack([codes[origin], codes[fulfil], codes[guide],

@@ -35,6 +35,7 @@ from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig
 from sim.engine.calendar import MINUTES_PER_DAY
 from sim.engine.streams import Streams
+from sim.metrics.history import History
 from sim.metrics.kpis import KPI_NAMES, kpis_from_totals
 from sim.wiring import Modules
 from sim.world.catalog import Catalog
@@ -56,10 +57,12 @@ NOT_MODELLED = ("sales_refused", "sales_offline", "device_fixes", "staff_min_fix
 class ChainModel:
     """A chain of any size, one day per `step()`."""
 
-    def __init__(self, config: RunConfig, modules: Modules | None = None) -> None:
+    def __init__(self, config: RunConfig, modules: Modules | None = None,
+                 history: History | None = None) -> None:  # fmt: skip
         if config.mode != "store":
             raise ValueError(f"mode {config.mode!r}: chain fidelity runs stores")
         self.config = config
+        self.history = history or History()
         self.streams = streams = Streams(config.seed)
         self.catalog = catalog = Catalog.from_config(config.store.catalog)
         self.population = Population.generate(config.population, config.chain.stores,
@@ -134,7 +137,18 @@ class ChainModel:
         self._report_due(day, base)
         self._own_orders(day, closing + int(AFTER_CLOSING_MIN * 60))
         self.campaigns.close_day(closing)
+        self._archive(day, closing)
         self.day += 1
+
+    def _archive(self, day: int, closing: int) -> None:
+        """Orders closed, sales posted and campaigns ended more than `history.keep_days` ago
+        leave the modules for the history files."""
+        keep = self.config.history.keep_days
+        if keep is None:
+            return
+        before = moment(closing - keep * 86_400)
+        modules = (self.orders, self.ledger, self.marketing)
+        self.history.write(day, {k: v for m in modules for k, v in m.archive(before).items()})
 
     def run(self) -> None:
         while self.day < self.config.days:

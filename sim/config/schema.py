@@ -343,6 +343,15 @@ FIDELITIES = ("detailed", "chain", "mixed")
 
 
 @dataclass(config=STRICT)
+class HistoryConfig:
+    """How long the modules keep closed orders and posted sales before archiving them to the
+    run folder (`history/`, Parquet by table and day): a year of a chain's sales does not
+    fit in memory. None keeps everything in the modules (the detailed twin's default)."""
+
+    keep_days: PositiveInt | None = None
+
+
+@dataclass(config=STRICT)
 class RunConfig:
     seed: Seed
     days: Days
@@ -362,10 +371,14 @@ class RunConfig:
     fidelity: Literal["detailed", "chain", "mixed"] = "detailed"
     detailed_stores: list[str] = Field(default_factory=list)
     calendar: YearCalendar = Field(default_factory=YearCalendar)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
 
     @model_validator(mode="after")
     def _formats_and_fidelity(self) -> RunConfig:
         problems = []
+        if self.history.keep_days is not None and self.fidelity != "chain":
+            problems.append("history.keep_days: archiving runs in chain fidelity only (the "
+                            "detailed twin's desks still read old orders)")  # fmt: skip
         formats = {"": self.store}
         base = _ADAPTER_STORE.dump_python(self.store)
         for name, changes in self.chain.formats.items():

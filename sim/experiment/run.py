@@ -7,6 +7,7 @@ import platform
 import resource
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,6 +22,7 @@ from sim.engine.gc_tuning import fewer_gc_passes
 from sim.experiment.progress import SimulationProgress
 from sim.metrics import plots
 from sim.metrics.dashboard import kpi_dashboard
+from sim.metrics.history import History
 from sim.metrics.invariants import (
     chain_breaches,
     leaks_in_folder,
@@ -93,15 +95,17 @@ def git_commit() -> str:
 Model = TwinModel | MmcModel | ChainModel
 
 
-def build_model(config: RunConfig, modules: Modules | None = None) -> Model:
-    """The model a config asks for: the twin in its fidelity (on `modules`, if given), or
-    the M/M/c validation model."""
+def build_model(
+    config: RunConfig, modules: Modules | None = None, history: History | None = None
+) -> Model:
+    """The model a config asks for: the twin in its fidelity (on `modules`, if given; a
+    chain archives into `history`), or the M/M/c validation model."""
     if config.mode == "validate_mmc":
         if modules is not None:
             raise ValueError("mode validate_mmc runs no business modules: none can be given")
         return MmcModel(config)
     if config.fidelity == "chain":
-        return ChainModel(config, modules)
+        return ChainModel(config, modules, history)
     return TwinModel(config, modules)
 
 
@@ -114,9 +118,10 @@ def simulate(
     config: RunConfig,
     progress: SimulationProgress | None = None,
     modules: Modules | None = None,
+    history: History | None = None,
 ) -> Model:
     """Build and run the model the config asks for; it keeps what it counted."""
-    model = build_model(config, modules)
+    model = build_model(config, modules, history)
     with fewer_gc_passes():
         while model.now < model.horizon_min:
             model.step()
@@ -150,6 +155,16 @@ def run(
     made in a staging folder inside it and moved in only once all are there, `run.json` last,
     so a run that fails leaves nothing in `folder` (nor the folder, if it made it)."""
     started = time.perf_counter()
+    if config.history.keep_days is not None:  # archived during the run, kept beside it
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        archive = Path(tempfile.mkdtemp(prefix=f".history-{staging_suffix()}-", dir=folder.parent))
+        try:
+            model = simulate(config, progress, modules, History(archive))
+            wall_s = time.perf_counter() - started
+            return _finish(config, folder, model, wall_s, overrides, model.daily_kpis(),
+                           model.summary(), None, {}, archive)  # fmt: skip
+        finally:
+            shutil.rmtree(archive, ignore_errors=True)
     model = simulate(config, progress, modules)
     wall_s = time.perf_counter() - started
     if isinstance(model, ChainModel):
@@ -173,8 +188,9 @@ def run(
 
 
 def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summary, events,
-            reference) -> RunOutcome:  # fmt: skip
-    """Write the results folder of a simulated model (staged, then published)."""
+            reference, archive: Path | None = None) -> RunOutcome:  # fmt: skip
+    """Write the results folder of a simulated model (staged, then published), with the
+    `archive` folder the run's history went to as `history/`."""
     visits = model.visits
     made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
@@ -200,6 +216,10 @@ def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summar
         if isinstance(model, ChainModel):
             record["modelled"] = list(MODELLED)
             record["not_modelled"] = list(NOT_MODELLED)
+            record["archived_rows"] = dict(model.history.rows)
+        staging.mkdir(parents=True, exist_ok=True)
+        if archive is not None:
+            shutil.move(archive, staging / "history")
         _write(staging, model, config, events, daily, summary, record)
         publish(staging, folder)
     except BaseException:

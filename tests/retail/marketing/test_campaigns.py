@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retail.errors import Conflict, IllegalTransition, InvalidInput
+from retail.errors import Archived, Conflict, IllegalTransition, InvalidInput
 from retail.marketing import (
     Audience,
     CampaignSpec,
@@ -272,3 +272,39 @@ def test_a_personalised_text_carries_the_way_to_refuse_personalisation():
         REFUSE_NOTE
     )
     assert REFUSE_NOTE not in render(Content("Our spring offer"))
+
+
+def test_an_archived_campaign_keeps_its_measurement_and_hands_back_its_rows(snapshot):
+    center, whole = MarketingCenter(), MarketingCenter()
+    for c in (center, whole):
+        c.create_campaign("a", spec(holdout_share=0.3, end=T0 + 3 * DAY), T0)
+        c.create_campaign("b", spec(), T0)
+        c.launch("a", snapshot, T0)
+        c.launch("b", snapshot, T0)
+        rows = c.campaigns["a"].rows
+        buyers = rows["member"][::7]
+        c.record_orders(buyers, 1_000 + 10 * buyers, T0 + DAY)  # revenues of every size
+    assert center.archive(T0 + 3 * DAY) == {}  # "a" credits until T0 + 3 days
+    tables = center.archive(T0 + 4 * DAY)
+    archived = tables["campaign_members"]
+    assert set(archived["campaign"]) == {"a"}
+    original = whole.campaigns["a"].rows
+    assert archived["member"].tolist() == original["member"].tolist()
+    assert archived["revenue"].tolist() == original["revenue"].tolist()
+    assert center.campaigns["a"].rows == {} and center.campaigns["b"].rows  # "b" still runs
+    assert center.funnel("a") == whole.funnel("a")
+    for confidence in (0.9, 0.95):
+        kept, rows = center.uplift("a", confidence), whole.uplift("a", confidence)
+        for metric in ("conversion", "revenue_per_member"):  # sums in another order
+            a, b = dataclasses.asdict(kept[metric]), dataclasses.asdict(rows[metric])
+            assert a.pop("metric") == b.pop("metric")
+            assert a == pytest.approx(b, rel=1e-12), metric
+    assert center.funnels().equals(whole.funnels())
+    with pytest.raises(Archived, match="campaign 'a' was archived"):
+        center.assignments("a")
+    with pytest.raises(Archived):
+        center.record("a", "opened", original["member"][:1], T0 + 5 * DAY)
+    assert center.archive(T0 + 5 * DAY) == {}  # archived once
+    assert center.record_orders(buyers, np.full(len(buyers), 5), T0 + 5 * DAY) == len(
+        np.intersect1d(buyers, center.campaigns["b"].rows["member"])
+    )
