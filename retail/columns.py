@@ -78,14 +78,18 @@ class Columns:
         keep = np.asarray(keep, bool)
         if len(keep) != self.size:
             raise ValueError(f"keep has {len(keep)} rows, the columns {self.size}")
-        kept = int(keep.sum())
+        kept, size = int(keep.sum()), self.size
         capacity = len(self._data[self._first])
-        if kept * 4 < capacity:
-            capacity = max(2 * kept, 16)
+        shrink = kept * 4 < capacity
         for name, (dtype, fill) in self._spec.items():
-            column = np.full(capacity, fill, dtype)
-            column[:kept] = self._data[name][: self.size][keep]
-            self._data[name] = column
+            rows = self._data[name][:size][keep]
+            if shrink:  # a new, smaller array: the old one's memory goes back
+                column = np.full(max(2 * kept, 16), fill, dtype)
+                column[:kept] = rows
+                self._data[name] = column
+            else:  # in place, one column's rows at a time: no second copy of the storage
+                self._data[name][:kept] = rows
+                self._data[name][kept:size] = fill  # rows past the size hold the defaults
         self.size = kept
 
     def nbytes(self) -> int:
