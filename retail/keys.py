@@ -17,6 +17,8 @@ import numpy as np
 from retail import checks
 from retail.errors import InvalidInput
 
+SEPARATORS = "@#"  # start a parcel's suffix ("S-17@DC", "S-17#2@DC")
+
 
 @dataclass(frozen=True)
 class KeyBlock:
@@ -55,6 +57,14 @@ class KeyBlock:
         return KeyBlock(self.prefix, self.numbers[rows])
 
     @staticmethod
+    def split_suffixed(key: str) -> tuple[str, int, str] | None:
+        """(prefix, number, suffix) of a key a block could hold followed by a parcel's
+        suffix, which starts at the first '@' or '#': "S-17@DC" -> ("S-", 17, "@DC")."""
+        cut = min((i for i in (key.find(c) for c in SEPARATORS) if i >= 0), default=len(key))
+        head = KeyBlock.split(key[:cut])
+        return None if head is None else (head[0], head[1], key[cut:])
+
+    @staticmethod
     def split(key: str) -> tuple[str, int] | None:
         """(prefix, number) of a key that a block could hold, else None: "S-7" -> ("S-", 7)."""
         head = key.rstrip("0123456789")
@@ -65,24 +75,28 @@ class KeyBlock:
 
 
 class KeyRanges:
-    """A set of keys kept as runs of numbers per prefix (a day's block of keys is one run),
-    and the keys that are not prefix + number as text: a module remembers every key it has
-    archived in a few bytes per block, so that an archived key is never booked again."""
+    """A set of keys kept as runs of numbers per (prefix, suffix) (a day's block of keys is
+    one run), and as text the keys that are no block's: a module remembers every key it has
+    archived in a few bytes per block, so that an archived key is never used again."""
 
     def __init__(self) -> None:
-        self._runs: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # prefix -> (starts, stops)
+        self._runs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # starts, stops
         self._text: set[str] = set()
 
     def __len__(self) -> int:
         runs = sum(int((stops - starts).sum()) for starts, stops in self._runs.values())
         return runs + len(self._text)
 
-    def add(self, prefix: str, numbers: np.ndarray) -> None:
-        """Add the keys `prefix + str(n)` for each n of `numbers`."""
+    def __bool__(self) -> bool:
+        return bool(self._runs or self._text)
+
+    def add(self, prefix: str, numbers: np.ndarray, suffix: str = "") -> None:
+        """Add the keys `prefix + str(n) + suffix` for each n of `numbers`."""
         numbers = np.unique(np.asarray(numbers, np.int64))
         if not len(numbers):
             return
-        starts, stops = self._runs.get(prefix, (np.zeros(0, np.int64), np.zeros(0, np.int64)))
+        empty = np.zeros(0, np.int64)
+        starts, stops = self._runs.get((prefix, suffix), (empty, empty))
         # Every number as a run of one, merged with the runs kept: sort by start, then join
         # each run to the one before it when they touch or overlap.
         starts = np.concatenate([starts, numbers])
@@ -93,19 +107,24 @@ class KeyRanges:
         group = np.cumsum(fresh) - 1
         ends = np.zeros(int(group[-1]) + 1, np.int64)
         np.maximum.at(ends, group, stops)
-        self._runs[prefix] = (starts[fresh], ends)
+        self._runs[(prefix, suffix)] = (starts[fresh], ends)
 
-    def add_text(self, key: str) -> None:
-        parts = KeyBlock.split(key)
-        if parts is None:
-            self._text.add(key)
-        else:
-            self.add(parts[0], np.array([parts[1]], np.int64))
+    def add_texts(self, keys) -> None:
+        """Add keys given as text (grouped into runs where they are a block's)."""
+        groups: dict[tuple[str, str], list[int]] = {}
+        for key in keys:
+            parts = KeyBlock.split_suffixed(key)
+            if parts is None:
+                self._text.add(key)
+            else:
+                groups.setdefault((parts[0], parts[2]), []).append(parts[1])
+        for (prefix, suffix), numbers in groups.items():
+            self.add(prefix, np.array(numbers, np.int64), suffix)
 
-    def contains(self, prefix: str, numbers: np.ndarray) -> np.ndarray:
+    def contains(self, prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
         """Mask of the numbers whose key is in the set."""
         numbers = np.asarray(numbers, np.int64)
-        runs = self._runs.get(prefix)
+        runs = self._runs.get((prefix, suffix))
         if runs is None:
             return np.zeros(len(numbers), bool)
         starts, stops = runs
@@ -113,9 +132,9 @@ class KeyRanges:
         return (at >= 0) & (numbers < stops[np.maximum(at, 0)])
 
     def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str):
+        if not isinstance(key, str) or not (self._runs or self._text):
             return False
-        parts = KeyBlock.split(key)
+        parts = KeyBlock.split_suffixed(key)
         if parts is None:
             return key in self._text
-        return bool(self.contains(parts[0], np.array([parts[1]], np.int64))[0])
+        return bool(self.contains(parts[0], np.array([parts[1]], np.int64), parts[2])[0])

@@ -67,6 +67,7 @@ class MembershipPort(_Protocol):
         stores: _Sequence[str],
         staff: _Sequence[str | None],
         channels: _np.ndarray,
+        openids: _Sequence[str | None] | None = None,
     ) -> _np.ndarray: ...
     def follow(
         self, openid: str, at: _dt.datetime, store: str, staff: str | None = None, channel: int = 0
@@ -196,6 +197,9 @@ class InventoryPort(_Protocol):
         lead_days: int | _np.ndarray = 1, on_order: _np.ndarray | None = None,
     ) -> _ReviewResult: ...  # fmt: skip
     def totals(self) -> _LocationTotals: ...
+    def archive(self, before: _dt.datetime) -> dict[str, _pd.DataFrame]:
+        """Forget the reservations closed and the allocations made before `before`."""
+        ...
 
 
 @_runtime_checkable

@@ -20,7 +20,7 @@ import pandas as pd
 
 from retail import checks
 from retail.checks import MAX_STOCK
-from retail.clock import checked_time
+from retail.clock import checked_time, microseconds
 from retail.errors import Conflict, InvalidInput
 from retail.inventory.allocation import (
     Allocation,
@@ -31,6 +31,7 @@ from retail.inventory.allocation import (
     kept,
     recalled,
 )
+from retail.inventory.archive import Archiving
 from retail.inventory.batch import AllocationBatch, OrderBatch, decide_chunk
 from retail.inventory.chain import ChainCalls
 from retail.inventory.keys import key_codes
@@ -45,6 +46,7 @@ from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
 from retail.inventory.transfers import TransferProposal, TransferRules, propose_transfers
 from retail.inventory.types import Location, Reservation, SalesChannel, StockPosition
+from retail.keys import KeyRanges
 
 DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock this long
 # Orders decided together: a chunk grows while its orders are all accepted and shrinks to
@@ -53,7 +55,7 @@ DEFAULT_TTL = dt.timedelta(minutes=30)  # an unpaid online order holds its stock
 CHUNK_FIRST, CHUNK_CELLS = 64, 1 << 18
 
 
-class InventoryCenter(ChainCalls):
+class InventoryCenter(ChainCalls, Archiving):
     """Stock, reservations and allocation; time is always an argument. The calls over many
     locations at once (`sell_at_many`, `dispatch_at_many`, `arrive_at_many`, `positions`,
     `review`, `totals`) are in `chain.py`."""
@@ -71,6 +73,8 @@ class InventoryCenter(ChainCalls):
         self._built_allocator: Allocator | None = None  # built when first needed
         # order key -> the AllocationBatch that holds it, or a `kept` allocation
         self._allocations: dict[str, tuple | AllocationBatch] = {}
+        self._allocated: list[tuple[int, list[str]]] = []  # when each key was allocated
+        self._archived_allocations = KeyRanges()
         self._lock = threading.RLock()  # held by every public call
         self.share_changes: list[tuple[dt.datetime, str, SalesChannel, int, int]] = []
 
@@ -379,6 +383,7 @@ class InventoryCenter(ChainCalls):
                     decided["accepted"] = accepted
                     result.add_chunk(i, decided)
                     self._allocations.update(dict.fromkeys(batch.keys[i : i + accepted], result))
+                    self._allocated.append((microseconds(at), batch.keys[i : i + accepted]))
                 i += accepted
                 if i < end:  # its choice depends on the orders before it: decide it alone
                     result.add_single(i, self._allocate(batch.order(i), at, ttl))
@@ -392,6 +397,8 @@ class InventoryCenter(ChainCalls):
         keys = batch.keys
         alone = pd.Index(keys).duplicated()  # a repeat within the batch: a replay or Conflict
         alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
+        if self._archived_allocations:  # refused one by one, as archived
+            alone |= np.fromiter((self._allocation_archived(k) for k in keys), bool, len(keys))
         pickup_at = np.full(len(batch), -1, np.int64)
         if batch.pickup_store is not None:
             picks = [i for i, p in enumerate(batch.pickup_store) if p is not None]
@@ -409,7 +416,7 @@ class InventoryCenter(ChainCalls):
         names = [loc.id for loc in self.pool.locations]
         held = zip([batch.keys[first + i] for i in ships.tolist()], columns.tolist(), strict=True)
         keys = [f"{key}@{names[c]}" for key, c in held]
-        taken = [k in self.book.index for k in keys]
+        taken = [self.book.taken(k) for k in keys]
         if any(taken):
             accepted = int(ships[taken.index(True)])
             keep = ships < accepted
@@ -432,11 +439,14 @@ class InventoryCenter(ChainCalls):
             if previous.order == order:
                 return previous
             raise Conflict(f"order {order.key!r} was allocated with other contents")
+        if self._allocation_archived(order.key):
+            raise Conflict(f"the allocation of order {order.key!r} was archived")
         checked(order)
         self.book.expire(at)
         decision = self._allocator.decide(order)
         allocation = self._explained(order, decision, at, ttl, hold=True)
         self._allocations[order.key] = kept(allocation, decision)
+        self._allocated.append((microseconds(at), [order.key]))
         return allocation
 
     def _explained(
@@ -450,7 +460,7 @@ class InventoryCenter(ChainCalls):
         if hold:  # every parcel's key is free, or no parcel is held
             for location in names:
                 key = f"{order.key}@{location}"
-                if key in self.book.index:
+                if self.book.taken(key):
                     raise Conflict(f"reservation {key!r} exists: order {order.key!r} cannot use it")
         for i, location in zip(parcels, names, strict=True):
             take = decision.take[i].tolist()

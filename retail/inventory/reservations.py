@@ -19,9 +19,10 @@ import pandas as pd
 from retail import checks
 from retail.clock import EPOCH, MICROSECOND, microseconds
 from retail.columns import Columns
-from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.errors import Archived, Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.inventory.stock import StockPool, running_total
 from retail.inventory.types import HoldState, Line, Reservation, SalesChannel
+from retail.keys import KeyRanges
 
 
 class Outcome(enum.IntEnum):
@@ -67,6 +68,7 @@ class ReservationBook:
         self.log = Columns({"at": (i64, 0), "action": (i8, 0), "hold": (i64, 0)}, capacity=4096)
         # Min-heap of (expires, first hold, end hold): a batch with one deadline is one entry.
         self._deadlines: list[tuple[int, int, int]] = []
+        self.archived = KeyRanges()  # keys of the reservations `forget` dropped
 
     # --- one at a time ----------------------------------------------------------------------
     def reserve(
@@ -104,6 +106,8 @@ class ReservationBook:
             if self._cells(existing) == cells and self.holds["channel"][existing] == channel:
                 return existing
             raise Conflict(f"reservation {key!r} exists with other lines or channel")
+        if key in self.archived:
+            raise Conflict(f"reservation {key!r} was archived: its key is not used again")
         if not cells:
             raise InvalidInput("lines", "a reservation needs at least one line")
         if len({(row, column) for row, column, _ in cells}) < len(cells):
@@ -195,10 +199,14 @@ class ReservationBook:
             same = self._cells(int(existing[i])) == cells
             same = same and self.holds["channel"][existing[i]] == channel
             outcome[i] = Outcome.REPEATED if same else Outcome.CONFLICT
+        archived = np.zeros(n, bool)
+        if self.archived:  # an archived key is never reserved again
+            archived = np.fromiter((k in self.archived for k in keys), bool, n) & (existing < 0)
+            outcome[archived] = Outcome.CONFLICT
         self.expire(at)
         now = microseconds(at)
         expires = NEVER if ttl is None else now + ttl // MICROSECOND
-        todo = np.flatnonzero(existing < 0)
+        todo = np.flatnonzero((existing < 0) & ~archived)
         shortages = 0
         while len(todo):
             if shortages >= SEQUENTIAL_AFTER:  # scarce stock: cheaper one by one
@@ -356,8 +364,36 @@ class ReservationBook:
     def _find(self, key: str) -> int:
         hold = self.index.get(key)
         if hold is None:
-            raise NotFound("reservation", key)
+            raise (Archived if key in self.archived else NotFound)("reservation", key)
         return hold
+
+    def taken(self, key: str) -> bool:
+        """Whether a reservation has this key, or had it before it was archived."""
+        return key in self.index or key in self.archived
+
+    def forget(self, gone: np.ndarray) -> None:
+        """Drop the closed reservations at `gone` (archived) with their lines and their log
+        events: a closed reservation's events add up to nothing reserved, so the log still
+        gives what is reserved. The reservations after them move up."""
+        h = self.holds
+        if (h["state"][gone] == HELD).any():
+            raise ValueError("only closed reservations are forgotten")
+        keep = np.ones(h.size, bool)
+        keep[gone] = False
+        self.archived.add_texts(self.keys[i] for i in np.asarray(gone).tolist())
+        self.lines.compact(np.repeat(keep, h["count"]))  # a reservation's lines follow the last
+        count = h["count"][keep]
+        h.compact(keep)
+        h["first"][:] = np.cumsum(count) - count
+        moved = np.cumsum(keep) - 1
+        self.log.compact(keep[self.log["hold"]])
+        self.log["hold"][:] = moved[self.log["hold"]]
+        self.keys = [k for k, kept in zip(self.keys, keep.tolist(), strict=True) if kept]
+        self.index = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        before = np.concatenate([[0], np.cumsum(keep)])  # reservations kept before each one
+        self._deadlines = [(due, int(before[a]), int(before[b]))
+                           for due, a, b in self._deadlines if before[b] > before[a]]  # fmt: skip
+        heapq.heapify(self._deadlines)
 
     # --- views ---------------------------------------------------------------------------------
     def view(self, hold: int) -> Reservation:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from retail import checks
-from retail.clock import checked_time, seconds, seconds_array
+from retail.clock import EPOCH, checked_time, seconds, seconds_array
 from retail.errors import InvalidInput, NotFound
 from retail.membership import (
     lifecycle,
@@ -94,40 +94,83 @@ class Membership:
         stores: Sequence[str],
         staff: Sequence[str | None],
         channels: np.ndarray,
+        openids: Sequence[str | None] | None = None,
     ) -> np.ndarray:
-        """Batch registration: ids in input order (existing members keep theirs)."""
+        """Batch registration: ids in input order (existing members keep theirs), each row
+        as `register` would leave it, `openids[i]` (None: none) linking her follower record."""
         n = checks.same_length("register_many", mobiles=mobiles, at=at, stores=stores,
-                               staff=staff, channels=channels)  # fmt: skip
+                               staff=staff, channels=channels,
+                               openids=mobiles if openids is None else openids)  # fmt: skip
         numbers = normalise_mobiles(mobiles)
         when = seconds_array(at)
         stores = [checks.key(store, f"stores[{i}]") for i, store in enumerate(stores)]
         staff = [checks.optional_key(x, f"staff[{i}]") for i, x in enumerate(staff)]
         channels = checks.codes(channels, Channel, "channels").astype(np.int8)
+        wx = [None] * n if openids is None else [checks.optional_key(x, f"openids[{i}]")
+                                                   for i, x in enumerate(openids)]  # fmt: skip
         digests = self._hasher.digest_many(numbers)
         with self._lock:
-            s, phones = self.state, self.state.ids["mobile"]
+            s, phones, followers = self.state, self.state.ids["mobile"], self.state.ids["openid"]
             ids = np.empty(n, np.int64)
             fresh: dict[bytes, tuple[list[int], str]] = {}  # new numbers: rows, masked form
+
+            def make_fresh() -> None:
+                """The new numbers so far become members (ids made together: fast)."""
+                for (digest, (rows, masked)), member in zip(
+                    fresh.items(), s.new_members(len(fresh)).tolist(), strict=True
+                ):
+                    phones[digest] = member
+                    s.masked[member] = masked
+                    ids[rows] = member
+                fresh.clear()
+
+            start, pending = 0, set()  # rows from `start` on are not settled; their openids
+
+            def settle(upto: int) -> None:
+                """Rows start..upto as one by one would have left them by now: ids made,
+                openids linked, joiners attributed (once a person)."""
+                nonlocal start
+                make_fresh()
+                for k in range(start, upto):
+                    if wx[k] is not None:
+                        followers[wx[k]] = int(ids[k])
+                rows = np.arange(start, upto)
+                first = np.zeros(len(rows), bool)
+                first[np.unique(ids[rows], return_index=True)[1]] = True
+                rows = rows[first & (s.members.member_s[ids[rows]] == NEVER)]
+                records.attribute(s, ids[rows], when[rows], store_codes[rows], staff_codes[rows],
+                                  channels[rows])  # fmt: skip
+                pending.clear()
+                start = upto
+
+            store_codes = np.array([s.store_code(x) for x in stores], np.int32)
+            staff_codes = np.array([s.staff_code(x) for x in staff], np.int32)
             for i, digest in enumerate(digests):
+                if wx[i] is not None and (
+                    wx[i] in pending or (digest in fresh and wx[i] in followers)
+                ):
+                    settle(i)  # an openid met earlier in the batch: as one by one would
+                if digest in fresh:
+                    fresh[digest][0].append(i)
+                    if wx[i] is not None:
+                        pending.add(wx[i])
+                    continue
+                by_openid = followers.get(wx[i]) if wx[i] is not None else None
                 member = phones.get(digest)
                 if member is None:
-                    fresh.setdefault(digest, ([], mask_mobile(numbers[i])))[0].append(i)
-                else:
-                    ids[i] = member
-            new_ids = s.new_members(len(fresh))
-            for (digest, (rows, masked)), member in zip(fresh.items(), new_ids.tolist(),
-                                                        strict=True):  # fmt: skip
+                    member = by_openid
+                elif by_openid is not None and by_openid != member:
+                    settle(i)
+                    self.merge(member, by_openid, EPOCH + dt.timedelta(seconds=int(when[i])))
+                if wx[i] is not None:
+                    pending.add(wx[i])
+                if member is None:
+                    fresh[digest] = ([i], mask_mobile(numbers[i]))
+                    continue
                 phones[digest] = member
-                s.masked[member] = masked
-                ids[rows] = member
-            first = np.zeros(n, bool)
-            first[np.unique(ids, return_index=True)[1]] = True  # one attribution per person
-            joining = (s.members.member_s[ids] == NEVER) & first
-            store_codes = np.array([s.store_code(x) for x in stores], np.int32)[joining]
-            staff_codes = np.array([s.staff_code(x) for x in staff], np.int32)[joining]
-            records.attribute(
-                s, ids[joining], when[joining], store_codes, staff_codes, channels[joining]
-            )
+                s.masked[member] = mask_mobile(numbers[i])
+                ids[i] = member
+            settle(n)
             return ids
 
     def visit(self, mini_program_id: str, at: dt.datetime, store: str) -> int:

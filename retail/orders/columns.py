@@ -2,8 +2,8 @@
 
 `OrderLines` and `OnlineOrders` carry a day of a chain's orders as numpy columns (codes into
 name lists, -1 for none); `checked_lines` validates lines as `check_spec` validates one
-order's; `BlockIndex` finds rows by (prefix, number) with array operations; `ledger_key`
-splits a ledger key into (prefix, number, suffix) the one way a batch may hold it."""
+order's; `BlockIndex` finds rows by (prefix, number) with array operations (a ledger key
+splits into (prefix, number, suffix) by `KeyBlock.split_suffixed`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ import pandas as pd
 
 from retail import checks
 from retail.errors import InvalidInput
-from retail.keys import KeyBlock
-
-SEPARATORS = "@#"  # start a parcel's suffix in a ledger key ("S-17@DC", "S-17#2@DC")
+from retail.keys import SEPARATORS, KeyBlock
 
 
 @dataclass(frozen=True)
@@ -133,14 +131,6 @@ def codes(values: object, names: Sequence[str], field: str, none: bool) -> np.nd
 def names(values: Sequence[str], field: str) -> list[str]:
     """Each a non-empty string."""
     return [checks.key(v, f"{field}[{i}]") for i, v in enumerate(values)]
-
-
-def ledger_key(key: str) -> tuple[str, int, str] | None:
-    """(prefix, number, suffix) of a key a batch could hold: the suffix starts at the first
-    '@' or '#', the rest is a KeyBlock key. "S-17@DC" -> ("S-", 17, "@DC")."""
-    cut = min((i for i in (key.find(c) for c in SEPARATORS) if i >= 0), default=len(key))
-    head = KeyBlock.split(key[:cut])
-    return None if head is None else (head[0], head[1], key[cut:])
 
 
 class BlockIndex:

@@ -1,5 +1,5 @@
 """The revenue ledger's batch-posted sales, kept as columns: one row per sale, its key as
-(prefix, number, suffix) codes, found by its text too (see `columns.ledger_key`)."""
+(prefix, number, suffix) codes, found by its text too (`KeyBlock.split_suffixed`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 from retail.clock import EPOCH, MICROSECOND
 from retail.columns import Columns
 from retail.errors import Conflict
-from retail.orders.columns import BlockIndex, ledger_key
+from retail.keys import KeyBlock
+from retail.orders.columns import BlockIndex
 
 
 class BatchSales:
@@ -52,7 +53,7 @@ class BatchSales:
         """The batch row of the sale with this text key, or -1."""
         if not len(self):
             return -1
-        parts = ledger_key(key)
+        parts = KeyBlock.split_suffixed(key)
         if parts is None or parts[0] not in self._prefix or parts[2] not in self._suffix:
             return -1
         suffix = self._suffix[parts[2]]
@@ -63,7 +64,7 @@ class BatchSales:
 
     def note_text(self, key: str) -> None:
         """A sale posted by its text: batches must not post it again."""
-        parts = ledger_key(key)
+        parts = KeyBlock.split_suffixed(key)
         if parts is not None:
             self.text.add_one(parts[0], parts[1], self.suffix_codes([parts[2]])[0])
 

@@ -28,7 +28,7 @@ from retail.clock import checked_time, microseconds
 from retail.columns import Columns
 from retail.errors import Archived, Conflict, InvalidInput, NotFound
 from retail.keys import KeyBlock, KeyRanges
-from retail.orders.columns import checked_block, ledger_key
+from retail.orders.columns import checked_block
 from retail.orders.ledger_batch import BatchSales
 
 BASIS = 10_000
@@ -128,7 +128,7 @@ class RevenueLedger:
         self._refunds: dict[str, tuple[str, int]] = {}  # refund key -> (order, cents)
         self._refunded: dict[str, int] = {}
         self._batch = BatchSales()  # sales posted by post_sales_many, as columns
-        self._archived = KeyRanges()  # sales `archive` forgot, by prefix NUL suffix
+        self._archived = KeyRanges()  # the keys of the sales `archive` forgot
         self.archived_before: dt.datetime | None = None
         self._lock = threading.RLock()  # held by every public call
 
@@ -226,11 +226,7 @@ class RevenueLedger:
             return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
 
     def _is_archived(self, key: str) -> bool:
-        parts = ledger_key(key)
-        if parts is None:
-            return False
-        head = f"{parts[0]}\x00{parts[2]}"
-        return bool(self._archived.contains(head, np.array([parts[1]], np.int64))[0])
+        return key in self._archived
 
     def _refuse_archived(self, keys) -> None:
         for key in keys:
@@ -333,8 +329,8 @@ class RevenueLedger:
             heads = r["prefix"][gone] * len(b.suffixes) + r["suffix"][gone]
             for head in np.unique(heads).tolist():
                 prefix, suffix = divmod(head, len(b.suffixes))
-                self._archived.add(f"{b.prefixes[prefix]}\x00{b.suffixes[suffix]}",
-                                   r["number"][gone[heads == head]])  # fmt: skip
+                self._archived.add(b.prefixes[prefix], r["number"][gone[heads == head]],
+                                   b.suffixes[suffix])  # fmt: skip
             moved = b.forget(gone)
             self.entries.compact(~archived)
             order = self.entries["order"]
@@ -442,8 +438,8 @@ class RevenueLedger:
             suffix = tail_codes[suffix]
             for code in np.unique(suffix).tolist():
                 mine = keys.numbers[suffix == code]
-                head = f"{keys.prefix}\x00{self._batch.suffixes[code]}"
-                archived = mine[self._archived.contains(head, mine)]
+                suffix_name = self._batch.suffixes[code]
+                archived = mine[self._archived.contains(keys.prefix, mine, suffix_name)]
                 if len(archived):
                     key = f"{keys.prefix}{archived[0]}{self._batch.suffixes[code]}"
                     raise Conflict(f"sale {key!r} was archived: its key is not posted again")

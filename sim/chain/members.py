@@ -2,7 +2,8 @@
 
 As `sim.business.membership_desk` does one sale at a time: a member's purchase is recorded
 (points, category spend) by the number she types, a non-member buyer is asked to join when
-the strategy says so and decides by the capture model, a joiner is registered and follows.
+the strategy says so and decides by the capture model, a joiner follows and is registered
+(her follower record becomes the member's).
 Who is a member is the module's record; `member_of` is the twin's truth of who each is.
 """
 
@@ -115,13 +116,16 @@ class ChainMembers:
         self.home[records] = stores
 
     def _register(self, persons, at_s, stores: np.ndarray, channel) -> None:
-        """Register `persons` at store indices `stores` by the numbers they type."""
+        """Register `persons` at store indices `stores` by the numbers they type; each
+        follows the account first, as the member card lives in it (the detailed desk's
+        order: her follower record, if she had one, becomes the member's)."""
+        n = len(persons)
+        openids = [_openid(p) for p in persons.tolist()]
+        names, when = list(np.asarray(self.stores, dtype=object)[stores]), moments(at_s)
+        channels, nobody = np.full(n, int(channel), np.int8), [None] * n
+        self.membership.follow_many(openids, when, names, nobody, channels)
         typed = [self.population.typed_phone(int(p)) for p in persons]
-        names = np.asarray(self.stores, dtype=object)[stores]
-        ids = self.membership.register_many(
-            typed, moments(at_s), list(names), [None] * len(typed),
-            np.full(len(typed), int(channel), np.int8),
-        )  # fmt: skip
+        ids = self.membership.register_many(typed, when, names, nobody, channels, openids)
         self.member_of[persons] = ids
         self._know(ids, persons, stores)
         if self.policy is not None:

@@ -141,13 +141,13 @@ class ChainModel:
         self.day += 1
 
     def _archive(self, day: int, closing: int) -> None:
-        """Orders closed, sales posted and campaigns ended more than `history.keep_days` ago
-        leave the modules for the history files."""
+        """Orders closed, sales posted, campaigns ended, reservations closed and allocations
+        made more than `history.keep_days` ago leave the modules for the history files."""
         keep = self.config.history.keep_days
         if keep is None:
             return
         before = moment(closing - keep * 86_400)
-        modules = (self.orders, self.ledger, self.marketing)
+        modules = (self.orders, self.ledger, self.marketing, self.inventory)
         self.history.write(day, {k: v for m in modules for k, v in m.archive(before).items()})
 
     def run(self) -> None:

@@ -225,3 +225,35 @@ def test_batch_follows_name_the_bad_row(membership):
         membership.follow_many(["wx-1", ""], np.array([T0, T0], "datetime64[s]"),
                                ["S001", "S001"], [None, None], np.zeros(2, np.int8))  # fmt: skip
     assert membership.state.members.size == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(drawn=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3),
+                                st.one_of(st.none(), st.integers(0, 4))), max_size=10))  # fmt: skip
+def test_batch_registrations_with_openids_leave_what_single_ones_leave(drawn):
+    import numpy as np
+
+    from retail.membership import Channel
+
+    # A row types 1370000000p with openid wx-q (or none): a follower record of wx-q becomes
+    # hers, records of one number and one openid found apart are merged.
+    drawn = sorted(drawn, key=lambda x: x[1])
+    one, many = (Membership(MembershipConfig(categories=("tops",)), secret=SECRET)
+                 for _ in range(2))  # fmt: skip
+    for m in (one, many):
+        m.follow("wx-1", T0, "S002")  # a follower who will register
+        m.register("13700000002", T0, "S001")  # a member without an openid, who then follows
+        m.follow("wx-2", T0, "S001")  # ... as a record of her own: a merge when both meet
+    at = [T0 + dt.timedelta(minutes=t) for _, t, _ in drawn]
+    openids = [None if q is None else f"wx-{q}" for _, _, q in drawn]
+    expected = [one.register(f"1370000000{p}", when, "S001", None, Channel.STORE_QR, openid=wx)
+                for (p, _, _), when, wx in zip(drawn, at, openids, strict=True)]  # fmt: skip
+    channels = np.full(len(drawn), int(Channel.STORE_QR), np.int8)
+    mobiles, times = [f"1370000000{p}" for p, *_ in drawn], np.array(at, "datetime64[s]")
+    got = many.register_many(mobiles, times, ["S001"] * len(drawn), [None] * len(drawn),
+                             channels, openids)  # fmt: skip
+    assert got.tolist() == expected
+    for name, column in one.state.members.arrays().items():
+        assert np.array_equal(column, many.state.members[name]), name
+    assert one.state.ids["openid"] == many.state.ids["openid"]
+    assert one.state.ids["mobile"] == many.state.ids["mobile"]

@@ -36,7 +36,8 @@ def test_the_history_folder_holds_what_the_modules_archived(runs):
     folder = root / "archived" / "history"
     record = json.loads((root / "archived" / "run.json").read_text())
     counts = record["archived_rows"]
-    assert set(counts) == {"orders", "order_lines", "postings", "campaign_members"}
+    assert set(counts) == {"orders", "order_lines", "postings", "campaign_members",
+                           "reservations", "allocations"}  # fmt: skip
     for table, rows in counts.items():
         files = sorted((folder / table).glob("day-*.parquet"))
         assert files and rows > 0
