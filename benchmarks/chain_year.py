@@ -2,7 +2,8 @@
 
     python benchmarks/chain_year.py national [days] [overrides...]
 
-Prints the build and run wall times, the peak RSS and the twenty costliest functions.
+Prints the build and run wall times, the resident memory at fifteen points of the run (its
+growth per day is what a longer run adds), the peak RSS and the twenty costliest functions.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ def main(preset: str, days: int, overrides: list[str]) -> None:
     profile.enable()
     model = ChainModel(config)
     built = time.perf_counter()
-    model.run()
+    every = max(1, days // 15)
+    while model.day < days:
+        model.step()
+        if model.day % every == 0 or model.day == days:
+            print(f"day {model.day}: {time.perf_counter() - built:.1f} s, RSS {rss_mb():,.0f} MB",
+                  flush=True)  # fmt: skip
     done = time.perf_counter()
     profile.disable()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -32,6 +38,13 @@ def main(preset: str, days: int, overrides: list[str]) -> None:
           f"{days} days: build {built - started:.1f} s, run {done - built:.1f} s, "
           f"{model.visits:,} visits, peak RSS {peak:,.0f} MB")  # fmt: skip
     pstats.Stats(profile).sort_stats("cumulative").print_stats(20)
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (Linux), in MB."""
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
 
 
 if __name__ == "__main__":
