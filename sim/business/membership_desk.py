@@ -84,7 +84,7 @@ class MembershipDesk:
             )
             if follows[0]:
                 follower = self.membership.follow(
-                    self._openid(person), at, store, staff, Channel.STORE_QR
+                    self.population.openid(person), at, store, staff, Channel.STORE_QR
                 )
                 self.person_of[follower] = person
                 if self.platform is not None:
@@ -97,7 +97,7 @@ class MembershipDesk:
                     store,
                     staff,
                     Channel.STORE_QR,
-                    openid=self._openid(person),
+                    openid=self.population.openid(person),
                 )
                 self.member_of[person] = member
                 self.person_of[member] = person
@@ -115,10 +115,6 @@ class MembershipDesk:
                 self.platform.interact(member, Interaction.PAYMENT, at)
             self.log.append(MemberPurchaseRecorded(t, store, visit, member, points))
         return extra_s
-
-    @staticmethod
-    def _openid(person: int) -> str:
-        return f"wx-o-{person:09d}"
 
     def close_day(self, day: int, at: float) -> None:
         """The module's daily job after the stores close, then each store's member figures."""

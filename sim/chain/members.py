@@ -94,8 +94,9 @@ class ChainMembers:
             self._register(person[joiners], at_s[joiners], store[joiners], Channel.STORE_QR)
         followers = rows[follows & ~joins]
         if len(followers):
+            openids = [self.population.openid(p) for p in person[followers].tolist()]
             ids = self.membership.follow_many(
-                [_openid(p) for p in person[followers].tolist()], moments(at_s[followers]),
+                openids, moments(at_s[followers]),
                 list(np.asarray(self.stores, dtype=object)[store[followers]]),
                 [None] * len(followers), np.full(len(followers), int(Channel.STORE_QR), np.int8),
             )  # fmt: skip
@@ -120,7 +121,7 @@ class ChainMembers:
         follows the account first, as the member card lives in it (the detailed desk's
         order: her follower record, if she had one, becomes the member's)."""
         n = len(persons)
-        openids = [_openid(p) for p in persons.tolist()]
+        openids = [self.population.openid(p) for p in persons.tolist()]
         names, when = list(np.asarray(self.stores, dtype=object)[stores]), moments(at_s)
         channels, nobody = np.full(n, int(channel), np.int8), [None] * n
         self.membership.follow_many(openids, when, names, nobody, channels)
@@ -136,7 +137,3 @@ def _grown(array: np.ndarray, size: int) -> np.ndarray:
     grown = np.full(size, -1, array.dtype)
     grown[: len(array)] = array
     return grown
-
-
-def _openid(person: int) -> str:
-    return f"wx-o-{person:09d}"

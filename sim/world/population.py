@@ -107,6 +107,11 @@ class Population:
         """Her number as she types it: to be handed to the membership module only."""
         return phones.as_typed(int(self.phone_number[person]), int(self.phone_style[person]))
 
+    @staticmethod
+    def openid(person: int) -> str:
+        """The id WeChat gives her for the chain's account (the same in both fidelities)."""
+        return f"wx-o-{person:09d}"
+
     @property
     def nbytes(self) -> int:
         return sum(v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
