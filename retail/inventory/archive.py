@@ -53,16 +53,11 @@ class Archiving:
                 )
             return tables
 
-    def _allocation_archived(self, key: str) -> bool:
-        return key in self._archived_allocations
-
 
 def _reservations(book: ReservationBook, holds: np.ndarray) -> pd.DataFrame:
     """One row per line of the reservations at `holds`."""
     h, lines, pool = book.holds, book.lines, book.pool
-    count = h["count"][holds]
-    line = np.repeat(h["first"][holds] - np.cumsum(count) + count, count) + np.arange(count.sum())
-    owner = np.repeat(holds, count)
+    line, owner = book._line_indices(holds), np.repeat(holds, h["count"][holds])
     locations = np.array([loc.id for loc in pool.locations], dtype=object)
     channels = np.array([c.name.lower() for c in CHANNELS], dtype=object)
     states = np.array([s.value for s in STATES], dtype=object)

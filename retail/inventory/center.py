@@ -398,7 +398,7 @@ class InventoryCenter(ChainCalls, Archiving):
         alone = pd.Index(keys).duplicated()  # a repeat within the batch: a replay or Conflict
         alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
         if self._archived_allocations:  # refused one by one, as archived
-            alone |= np.fromiter((self._allocation_archived(k) for k in keys), bool, len(keys))
+            alone |= np.fromiter((k in self._archived_allocations for k in keys), bool, len(keys))
         pickup_at = np.full(len(batch), -1, np.int64)
         if batch.pickup_store is not None:
             picks = [i for i, p in enumerate(batch.pickup_store) if p is not None]
@@ -439,7 +439,7 @@ class InventoryCenter(ChainCalls, Archiving):
             if previous.order == order:
                 return previous
             raise Conflict(f"order {order.key!r} was allocated with other contents")
-        if self._allocation_archived(order.key):
+        if order.key in self._archived_allocations:
             raise Conflict(f"the allocation of order {order.key!r} was archived")
         checked(order)
         self.book.expire(at)

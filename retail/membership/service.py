@@ -98,9 +98,9 @@ class Membership:
     ) -> np.ndarray:
         """Batch registration: ids in input order (existing members keep theirs), each row
         as `register` would leave it, `openids[i]` (None: none) linking her follower record."""
+        given = {} if openids is None else {"openids": openids}
         n = checks.same_length("register_many", mobiles=mobiles, at=at, stores=stores,
-                               staff=staff, channels=channels,
-                               openids=mobiles if openids is None else openids)  # fmt: skip
+                               staff=staff, channels=channels, **given)  # fmt: skip
         numbers = normalise_mobiles(mobiles)
         when = seconds_array(at)
         stores = [checks.key(store, f"stores[{i}]") for i, store in enumerate(stores)]

@@ -13,9 +13,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from retail.clock import checked_time
+from retail.clock import microseconds
 from retail.keys import KeyBlock, KeyRanges
-from retail.orders.batch import us
 from retail.orders.book import CODE, NONE, BatchBook
 from retail.orders.frames import batch_frame
 from retail.orders.types import OrderState
@@ -36,7 +35,7 @@ class Archiving:
         (`key`, `sku`, `quantity`, `unit_price_cents`). Refunds and returns are no longer
         possible on them, so a caller archives past the return window. Nothing closed
         before `before`: an empty dict."""
-        limit = us(checked_time(before, "before"))
+        limit = microseconds(before, "before")
         with self._lock:
             book = self._book
             if not book.size:
@@ -50,7 +49,7 @@ class Archiving:
             if not len(gone):
                 return {}
             orders = batch_frame(book, gone)
-            orders["member"] = np.where(r["member"][gone] >= 0, r["member"][gone], NONE)
+            orders["member"] = r["member"][gone]  # -1: none
             orders["closed_at"] = pd.to_datetime(closed_at[gone], unit="us")
             line, owner = book.line_rows(gone)
             lines = pd.DataFrame({

@@ -202,7 +202,7 @@ class RevenueLedger:
         with self._lock:
             sale = self._sale(order_key)
             if sale is None:
-                raise (Archived if self._is_archived(order_key) else NotFound)("sale", order_key)
+                raise (Archived if order_key in self._archived else NotFound)("sale", order_key)
             existing = self._refunds.get(refund_key)
             if existing is not None:
                 if existing == (order_key, amount_cents):
@@ -225,12 +225,9 @@ class RevenueLedger:
             self._write(order_key, sale.parties, old - new, when, 1)
             return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
 
-    def _is_archived(self, key: str) -> bool:
-        return key in self._archived
-
     def _refuse_archived(self, keys) -> None:
         for key in keys:
-            if self._is_archived(key):
+            if key in self._archived:
                 raise Conflict(f"sale {key!r} was archived: its key is not posted again")
 
     def _write(self, order_key, parties, cents, when: int, kind) -> None:
@@ -263,7 +260,7 @@ class RevenueLedger:
         with self._lock:
             sale = self._sale(order_key)
             if sale is None:
-                raise (Archived if self._is_archived(order_key) else NotFound)("sale", order_key)
+                raise (Archived if order_key in self._archived else NotFound)("sale", order_key)
         cents = split(sale.amount, sale.parties[0] != HQ, sale.parties[2] != HQ, self.rules)
         return self._rows(order_key, sale.parties, cents)
 
@@ -321,10 +318,12 @@ class RevenueLedger:
             order = self.entries["order"]
             archived = (order < 0) & gone_mask[np.maximum(-1 - order, 0)]
             postings = self._postings(archived)
-            forgotten = set(b.keys(gone).tolist())
-            for key in forgotten:
-                self._refunded.pop(key, None)
-            self._refunds = {k: v for k, v in self._refunds.items() if v[0] not in forgotten}
+            # The refund books hold the few sales refunded: look those up, not every key.
+            forgotten = {k for k in self._refunded if (row := b.row(k)) >= 0 and gone_mask[row]}
+            if forgotten:
+                for key in forgotten:
+                    del self._refunded[key]
+                self._refunds = {k: v for k, v in self._refunds.items() if v[0] not in forgotten}
             r = b.rows
             heads = r["prefix"][gone] * len(b.suffixes) + r["suffix"][gone]
             for head in np.unique(heads).tolist():

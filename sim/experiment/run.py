@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -155,21 +157,12 @@ def run(
     made in a staging folder inside it and moved in only once all are there, `run.json` last,
     so a run that fails leaves nothing in `folder` (nor the folder, if it made it)."""
     started = time.perf_counter()
-    if config.history.keep_days is not None:  # archived during the run, kept beside it
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        archive = Path(tempfile.mkdtemp(prefix=f".history-{staging_suffix()}-", dir=folder.parent))
-        try:
-            model = simulate(config, progress, modules, History(archive))
-            wall_s = time.perf_counter() - started
+    with _archive_folder(config, folder) as archive:
+        model = simulate(config, progress, modules, History(archive) if archive else None)
+        wall_s = time.perf_counter() - started
+        if isinstance(model, ChainModel):
             return _finish(config, folder, model, wall_s, overrides, model.daily_kpis(),
                            model.summary(), None, {}, archive)  # fmt: skip
-        finally:
-            shutil.rmtree(archive, ignore_errors=True)
-    model = simulate(config, progress, modules)
-    wall_s = time.perf_counter() - started
-    if isinstance(model, ChainModel):
-        return _finish(config, folder, model, wall_s, overrides, model.daily_kpis(),
-                       model.summary(), None, {})  # fmt: skip
 
     with fewer_gc_passes():
         table = model.log.to_arrow()
@@ -185,6 +178,21 @@ def run(
         )
 
     return _finish(config, folder, model, wall_s, overrides, daily, summary, events, reference)
+
+
+@contextmanager
+def _archive_folder(config: RunConfig, folder: Path) -> Iterator[Path | None]:
+    """Where a run archives its history as it runs (None: it keeps it all in the modules):
+    beside `folder`, on its disk, for `_finish` to move in; removed whatever happens."""
+    if config.history.keep_days is None:
+        yield None
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    archive = Path(tempfile.mkdtemp(prefix=f".history-{staging_suffix()}-", dir=folder.parent))
+    try:
+        yield archive
+    finally:
+        shutil.rmtree(archive, ignore_errors=True)
 
 
 def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summary, events,

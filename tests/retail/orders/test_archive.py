@@ -138,3 +138,15 @@ def test_key_ranges_hold_exactly_the_keys_added(first, second):
     assert len(ranges) == len(added)
     assert not ranges.contains("B-", probe).any()
     assert (f"A-{first[0]}" in ranges) if first else ("A-0" in ranges) == (0 in added)
+
+
+def test_an_archived_sale_takes_its_refunds_along_and_refuses_their_replay():
+    center = world()
+    run(center, [[(0, 0, [("tee", 1, 500)]), (1, -1, [("cap", 1, 300)])], []])
+    ledger = center.ledger
+    ledger.post_refund("sale-d0-0", "R-9", 100, T)
+    postings = ledger.archive(T + DAY)["postings"]
+    assert postings.query("kind == 'refund'")["cents"].sum() == -100
+    assert ledger.unbalanced() == []
+    with pytest.raises(Archived):  # not taken for a replay of the refund
+        ledger.post_refund("sale-d0-0", "R-9", 100, T + DAY)
