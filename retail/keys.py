@@ -13,11 +13,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from retail import checks
 from retail.errors import InvalidInput
 
+MAX_NUMBER = 2**62  # a block's largest key number
 SEPARATORS = "@#"  # start a parcel's suffix ("S-17@DC", "S-17#2@DC")
+# `KeyBlock.split_suffixed` on arrays, for numbers of up to 18 digits (longer ones, and
+# every key it does not match, are split one by one): prefix, number, suffix.
+_ON_ARRAYS = 256  # fewer keys are split in Python: Arrow's call costs more than it saves
+_SUFFIXED = r"(?s)^(?P<prefix>[^@#]*[^0-9@#])(?P<number>0|[1-9][0-9]{0,17})(?P<suffix>[@#].*)?$"
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class KeyBlock:
         if self.prefix[-1:].isdigit():
             # "A1" + 23 and "A12" + 3 would both be "A123": the prefix must end in a non-digit.
             raise InvalidInput("keys.prefix", f"must not end in a digit, got {self.prefix!r}")
-        numbers = checks.integers(self.numbers, "keys.numbers", 0, 2**62, "an order number")
+        numbers = checks.integers(self.numbers, "keys.numbers", 0, MAX_NUMBER, "an order number")
         if len(np.unique(numbers)) != len(numbers):
             raise InvalidInput("keys.numbers", "each key may appear once in a batch")
         object.__setattr__(self, "numbers", numbers)
@@ -54,7 +61,17 @@ class KeyBlock:
 
     def take(self, rows: np.ndarray) -> KeyBlock:
         """The keys at `rows` (an index or a mask), as a block."""
-        return KeyBlock(self.prefix, self.numbers[rows])
+        rows = np.asarray(rows)
+        numbers = self.numbers[rows]
+        distinct = rows.dtype == bool or (
+            rows.ndim == 1 and (len(rows) < 2 or (rows[0] >= 0 and (np.diff(rows) > 0).all()))
+        )
+        if not distinct:  # an index that may repeat a row: checked as a new block
+            return KeyBlock(self.prefix, numbers)
+        block = object.__new__(KeyBlock)  # a subset of a block's distinct keys, in its order
+        object.__setattr__(block, "prefix", self.prefix)
+        object.__setattr__(block, "numbers", numbers)
+        return block
 
     @staticmethod
     def split_suffixed(key: str) -> tuple[str, int, str] | None:
@@ -71,7 +88,8 @@ class KeyBlock:
         tail = key[len(head) :]
         if not head or not tail or (len(tail) > 1 and tail[0] == "0") or not tail.isascii():
             return None
-        return head, int(tail)
+        number = int(tail)
+        return (head, number) if number <= MAX_NUMBER else None
 
 
 class KeyRanges:
@@ -111,15 +129,31 @@ class KeyRanges:
 
     def add_texts(self, keys) -> None:
         """Add keys given as text (grouped into runs where they are a block's)."""
-        groups: dict[tuple[str, str], list[int]] = {}
-        for key in keys:
-            parts = KeyBlock.split_suffixed(key)
-            if parts is None:
-                self._text.add(key)
-            else:
-                groups.setdefault((parts[0], parts[2]), []).append(parts[1])
-        for (prefix, suffix), numbers in groups.items():
-            self.add(prefix, np.array(numbers, np.int64), suffix)
+        heads, group, numbers, texts = split_texts(list(keys))
+        self._text.update(texts)
+        self.add_grouped(heads, group, numbers)
+
+    def add_grouped(self, heads: list[tuple[str, str]], group: np.ndarray,
+                    numbers: np.ndarray) -> None:  # fmt: skip
+        """Add the keys `prefix + str(n) + suffix` of each `heads[g]` = (prefix, suffix),
+        for each n of `numbers` whose `group` is g (-1: none)."""
+        for (prefix, suffix), rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
+            self.add(prefix, numbers[rows], suffix)
+
+    def contains_texts(self, keys) -> np.ndarray:
+        """Mask of the keys (text) in the set: `key in self` for each, on arrays."""
+        keys = list(keys)
+        if len(keys) < _ON_ARRAYS or not self:  # one by one: no array call's overhead
+            return np.fromiter((key in self for key in keys), bool, len(keys))
+        found = np.zeros(len(keys), bool)
+        heads, group, numbers, _ = split_texts(keys)
+        for head, rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
+            if head in self._runs:
+                found[rows] = self.contains(head[0], numbers[rows], head[1])
+        if self._text:
+            texts = np.flatnonzero(group < 0)
+            found[texts] = [keys[i] in self._text for i in texts.tolist()]
+        return found
 
     def contains(self, prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
         """Mask of the numbers whose key is in the set."""
@@ -137,4 +171,47 @@ class KeyRanges:
         parts = KeyBlock.split_suffixed(key)
         if parts is None:
             return key in self._text
-        return bool(self.contains(parts[0], np.array([parts[1]], np.int64), parts[2])[0])
+        runs = self._runs.get((parts[0], parts[2]))
+        if runs is None:
+            return False
+        at = int(np.searchsorted(runs[0], parts[1], side="right")) - 1
+        return at >= 0 and parts[1] < int(runs[1][at])
+
+
+def split_texts(keys: list[str]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, list[str]]:
+    """The keys split as `KeyBlock.split_suffixed` splits each: the (prefix, suffix) heads,
+    per key its head (-1: no block's key) and number, and the keys that are no block's."""
+    group = np.full(len(keys), -1, np.int64)
+    numbers = np.zeros(len(keys), np.int64)
+    heads: dict[tuple[str, str], int] = {}
+    rest = range(len(keys))
+    if len(keys) >= _ON_ARRAYS:  # Arrow's regex in C++; what it leaves is split below
+        parts = pc.extract_regex(pa.array(keys, pa.string()), _SUFFIXED)
+        matched = parts.is_valid().to_numpy(zero_copy_only=False)
+        if matched.any():
+            parts = parts.filter(pa.array(matched))
+            suffix = pc.fill_null(parts.field("suffix"), "")
+            joined = pc.binary_join_element_wise(parts.field("prefix"), suffix, "\x00")
+            joined = joined.dictionary_encode()
+            where = np.flatnonzero(matched)
+            group[where] = joined.indices.to_numpy()
+            numbers[where] = pc.cast(parts.field("number"), pa.int64()).to_numpy()
+            for text in joined.dictionary.to_pylist():
+                heads[tuple(text.split("\x00", 1))] = len(heads)
+        rest = np.flatnonzero(~matched).tolist()
+    texts = []
+    for i in rest:
+        split = KeyBlock.split_suffixed(keys[i])
+        if split is None:
+            texts.append(keys[i])
+        else:
+            group[i] = heads.setdefault((split[0], split[2]), len(heads))
+            numbers[i] = split[1]
+    return list(heads), group, numbers, texts
+
+
+def rows_by_group(group: np.ndarray, groups: int) -> list[np.ndarray]:
+    """Per group 0..groups-1, the rows in it (rows of group -1 in none)."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(groups + 1))
+    return [order[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from retail.clock import microseconds
+from retail.columns import texts
 from retail.inventory.reservations import CHANNELS, HELD, STATES, ReservationBook
 from retail.keys import KeyRanges
 
@@ -58,16 +59,14 @@ def _reservations(book: ReservationBook, holds: np.ndarray) -> pd.DataFrame:
     """One row per line of the reservations at `holds`."""
     h, lines, pool = book.holds, book.lines, book.pool
     line, owner = book._line_indices(holds), np.repeat(holds, h["count"][holds])
-    locations = np.array([loc.id for loc in pool.locations], dtype=object)
-    channels = np.array([c.name.lower() for c in CHANNELS], dtype=object)
-    states = np.array([s.value for s in STATES], dtype=object)
+    keys = [book.keys[i] for i in holds.tolist()]
     return pd.DataFrame({
-        "key": np.array(book.keys, dtype=object)[owner],
-        "sku": np.array(pool.skus, dtype=object)[lines["row"][line]],
-        "location": locations[lines["column"][line]],
-        "channel": channels[h["channel"][owner]],
+        "key": texts(keys, np.repeat(np.arange(len(holds)), h["count"][holds])),
+        "sku": texts(pool.skus, lines["row"][line]),
+        "location": texts([loc.id for loc in pool.locations], lines["column"][line]),
+        "channel": texts([c.name.lower() for c in CHANNELS], h["channel"][owner]),
         "quantity": lines["quantity"][line],
-        "state": states[h["state"][owner]],
+        "state": texts([s.value for s in STATES], h["state"][owner]),
         "created": pd.to_datetime(h["created"][owner], unit="us"),
         "closed": pd.to_datetime(h["closed"][owner], unit="us"),
     })  # fmt: skip

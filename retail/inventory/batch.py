@@ -187,7 +187,15 @@ class AllocationBatch(Sequence[Allocation]):
             if best < 0:
                 if not self._allow_partial:
                     reason += "; partial shipment not allowed: the whole order is backordered"
-                return Allocation(order, "pickup", (), lines, candidates, 0, reason)
+                take = chunk["take"][row, : len(lines)].tolist()
+                if not any(take):
+                    return Allocation(order, "pickup", (), lines, candidates, 0, reason)
+                part = tuple((sku, q) for (sku, _), q in zip(lines, take, strict=True) if q)
+                short = tuple((sku, n - q) for (sku, n), q in zip(lines, take, strict=True)
+                              if n > q)  # fmt: skip
+                shipment = Shipment(names[0], part, f"{order.key}@{names[0]}",
+                                    round(float(distance[0]), 3))  # fmt: skip
+                return Allocation(order, "pickup", (shipment,), short, candidates, 0, reason)
             shipment = Shipment(names[0], lines, f"{order.key}@{names[0]}",
                                 round(float(distance[0]), 3))  # fmt: skip
             return Allocation(order, "pickup", (shipment,), (), candidates, 0, reason)
@@ -231,10 +239,12 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     """Whole-order choices for orders `items` on the current stock (changes nothing). Each
     order has its own candidates (`cand`, delivery-candidate indices: those it considers,
     `Allocator.considered`); a pickup order (`pickup_at`: the candidate of her store, -1 for a
-    delivery) has her store as its only candidate, near or far, in slot 0. Returns per order:
-    `best` slot (-1: none covers it) and its `column` (delivery candidate, -1), and per order
-    and slot: distance (inf where not eligible), gives (units it could ship), cost; `count`:
-    how many cover it."""
+    delivery) has her store as its only candidate, near or far, in slot 0, and takes what it
+    has of each line, up to the order (with `allow_partial`; else all or nothing). Returns
+    per order: `best` slot (-1: none covers it) and its `column` (delivery candidate, -1);
+    `source`, the candidate it takes from (-1: none), and `take`, the units per line slot;
+    per order and slot: distance (inf where not eligible), gives (units it could ship), cost;
+    `count`: how many cover it."""
     pool, rules = allocator.pool, allocator.rules
     columns = allocator.delivery_columns
     start, count = bounds[items], bounds[items + 1] - bounds[items]
@@ -283,28 +293,43 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
     best = _first_covering(covers, rank)
     column = np.where(best >= 0, np.take_along_axis(cand, np.maximum(best, 0)[:, None], 1)[:, 0],
                       -1)  # fmt: skip
-    shipping = (need > 0) & (best >= 0)[:, None]
-    cell = inverse[shipping] * len(columns) + np.broadcast_to(column[:, None], r.shape)[shipping]
+    # Where each order takes its units from, for the orders after it. With allow_partial a
+    # pickup takes min(what is left, what it asks) of each line at her store: counted as
+    # taking all it asks, what is left after it is max(left - asked, 0), exactly, since the
+    # deliveries accepted before it never ask for more than is left.
+    partial = rules.allow_partial
+    source = np.where(picks, pickup_at, column) if partial else column
+    shipping = (need > 0) & (source >= 0)[:, None]
+    cell = inverse[shipping] * len(columns) + np.broadcast_to(source[:, None], r.shape)[shipping]
     chunk_takes = np.bincount(cell, weights=need[shipping], minlength=len(skus) * len(columns))
     chunk_takes = chunk_takes.reshape(len(skus), len(columns)).astype(np.int64)
     after_all = available - chunk_takes[inverse[:, :, None], cand[:, None, :]]
     if (np.minimum(after_all, need3) == np.minimum(available, need3))[wanted].all():
         # Even after every order of the chunk took its units, each still sees what it saw:
         # no choice and no explanation can change.
-        seen_gives, seen_covers, changed = gives, covers, best < 0
+        seen, seen_gives, seen_covers, changed = available, gives, covers, best < 0
     else:  # exactly what the earlier orders, were they accepted, take from each order's cells
-        taken = _taken_before(inverse, need, column, cand, len(columns))
-        seen = np.where(wanted, available - taken, 0)
+        taken = _taken_before(inverse, need, source, cand, len(columns))
+        seen = np.where(wanted, np.maximum(available - taken, 0), 0)
         seen_gives = np.minimum(seen, need3).sum(axis=1)
         seen_covers = (seen >= need3).all(axis=1) & eligible
         # What the earlier orders took changes this one's explanation (seen_*, exact), and
         # its choice only where its best candidate is no longer the first that covers it.
         changed = (best < 0) | (_first_covering(seen_covers, rank) != best)
-    # A pickup whose store had none of it takes nothing and changes nothing: it waits. (One
-    # the stock covered before earlier orders took it all is decided alone.)
-    changed &= ~(picks & (best < 0) & (seen_gives[:, 0] == 0))
+    if partial:  # a pickup is decided by what it sees: all, part or none of it
+        changed &= ~picks
+        best = np.where(picks, np.where(seen_covers[:, 0], 0, -1), best)
+        column = np.where(picks, np.where(best >= 0, pickup_at, -1), column)
+        take = np.where(picks[:, None], np.minimum(seen[:, :, 0], need), 0)
+    else:  # a pickup her store cannot cover waits, holding nothing; one the stock covered
+        # before the earlier orders took it is decided alone
+        changed &= ~(picks & (best < 0))
+        take = np.zeros_like(need)
+        source = column
+    take = np.where((best >= 0)[:, None], need, take)
     accepted = int(changed.argmax()) if changed.any() else len(items)
     return {"accepted": accepted, "best": best[:accepted], "column": column[:accepted],
+            "source": source[:accepted], "take": take[:accepted],
             "cand": cand[:accepted], "distance": distance[:accepted],
             "gives": seen_gives[:accepted], "cost": cost[:accepted],
             "count": seen_covers[:accepted].sum(axis=1)}  # fmt: skip

@@ -40,7 +40,6 @@ from retail.inventory.reservations import (
     RELEASED,
     ReservationBook,
     checked_ttl,
-    lines_of,
 )
 from retail.inventory.sourcing import SourcingRules
 from retail.inventory.stock import BASIS, StockPool
@@ -379,7 +378,7 @@ class InventoryCenter(ChainCalls, Archiving):
                 accepted = decided["accepted"]
                 chunk = min(widest, max(16, 2 * accepted))
                 if accepted:
-                    accepted = self._hold_whole_orders(batch, rows, bounds, i, decided, at, ttl)
+                    accepted = self._hold_parcels(batch, rows, bounds, i, decided, at, ttl)
                     decided["accepted"] = accepted
                     result.add_chunk(i, decided)
                     self._allocations.update(dict.fromkeys(batch.keys[i : i + accepted], result))
@@ -397,8 +396,7 @@ class InventoryCenter(ChainCalls, Archiving):
         keys = batch.keys
         alone = pd.Index(keys).duplicated()  # a repeat within the batch: a replay or Conflict
         alone |= np.fromiter((key in self._allocations for key in keys), bool, len(keys))
-        if self._archived_allocations:  # refused one by one, as archived
-            alone |= np.fromiter((k in self._archived_allocations for k in keys), bool, len(keys))
+        alone |= self._archived_allocations.contains_texts(keys)  # refused one by one
         pickup_at = np.full(len(batch), -1, np.int64)
         if batch.pickup_store is not None:
             picks = [i for i, p in enumerate(batch.pickup_store) if p is not None]
@@ -407,26 +405,28 @@ class InventoryCenter(ChainCalls, Archiving):
             alone[picks] |= pickup_at[picks] < 0
         return alone, pickup_at
 
-    def _hold_whole_orders(self, batch, rows, bounds, first, decided, at, ttl) -> int:
-        """Reserve each accepted order's parcel; returns how many orders were held (fewer
-        than accepted when a parcel's key is already taken: that order goes on alone)."""
-        accepted, column = decided["accepted"], decided["column"]
-        ships = np.flatnonzero(column >= 0)  # the rest: pickups that wait, holding nothing
-        columns = self._allocator.delivery_columns[column[ships]]
-        names = [loc.id for loc in self.pool.locations]
-        held = zip([batch.keys[first + i] for i in ships.tolist()], columns.tolist(), strict=True)
-        keys = [f"{key}@{names[c]}" for key, c in held]
-        taken = [self.book.taken(k) for k in keys]
-        if any(taken):
-            accepted = int(ships[taken.index(True)])
+    def _hold_parcels(self, batch, rows, bounds, first, decided, at, ttl) -> int:
+        """Reserve each accepted order's parcel, its `take` of each line at its `source`;
+        returns how many orders were held (fewer than accepted when a parcel's key is already
+        taken: that order goes on alone)."""
+        accepted, take = decided["accepted"], decided["take"]
+        held = take > 0
+        ships = np.flatnonzero(held.any(axis=1))  # the rest: pickups that wait, holding nothing
+        columns = self._allocator.delivery_columns[decided["source"][ships]]
+        names = self._allocator.names
+        keys = [f"{batch.keys[first + i]}@{names[c]}"
+                for i, c in zip(ships.tolist(), columns.tolist(), strict=True)]  # fmt: skip
+        taken = self.book.taken_many(keys)
+        if taken.any():
+            accepted = int(ships[taken.argmax()])
             keep = ships < accepted
             keys, columns, ships = keys[: keep.sum()], columns[keep], ships[keep]
-        items = first + ships
-        count = bounds[items + 1] - bounds[items]
-        lines = lines_of(bounds, items)
+        held = held[ships]
+        lines = (bounds[first + ships][:, None] + np.arange(held.shape[1]))[held]  # in order
         # decide_chunk checked every unit against the stock under this lock: hold them as is.
-        self.book.open_many(keys, rows[lines], np.repeat(columns, count), batch.quantity[lines],
-                            count, SalesChannel.ONLINE, at, ttl)  # fmt: skip
+        self.book.open_many(keys, rows[lines], np.repeat(columns, held.sum(axis=1)),
+                            take[ships][held], held.sum(axis=1), SalesChannel.ONLINE, at,
+                            ttl)  # fmt: skip
         return accepted
 
     def _allocate(self, order: Order, at: dt.datetime, ttl: dt.timedelta | None) -> Allocation:

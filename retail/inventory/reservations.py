@@ -371,6 +371,12 @@ class ReservationBook:
         """Whether a reservation has this key, or had it before it was archived."""
         return key in self.index or key in self.archived
 
+    def taken_many(self, keys: list[str]) -> np.ndarray:
+        """`taken` for each of the keys."""
+        index = self.index
+        held = np.fromiter((key in index for key in keys), bool, len(keys))
+        return held | self.archived.contains_texts(keys)
+
     def forget(self, gone: np.ndarray) -> None:
         """Drop the closed reservations at `gone` (archived) with their lines and their log
         events: a closed reservation's events add up to nothing reserved, so the log still

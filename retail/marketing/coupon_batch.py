@@ -36,10 +36,8 @@ import numpy as np
 
 from retail import checks
 from retail.errors import InvalidInput
-from retail.keys import KeyBlock
+from retail.keys import MAX_NUMBER, KeyBlock
 from retail.marketing.types import Offer, OfferKind
-
-MAX_NUMBER = 2**62  # the largest KeyBlock number
 
 
 class RedeemOutcome(enum.IntEnum):

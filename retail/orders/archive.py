@@ -12,8 +12,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from retail.clock import microseconds
+from retail.columns import texts
 from retail.keys import KeyBlock, KeyRanges
 from retail.orders.book import CODE, NONE, BatchBook
 from retail.orders.frames import batch_frame
@@ -53,8 +55,8 @@ class Archiving:
             orders["closed_at"] = pd.to_datetime(closed_at[gone], unit="us")
             line, owner = book.line_rows(gone)
             lines = pd.DataFrame({
-                "key": orders.index.to_numpy()[owner],
-                "sku": book.skus.take(book.lines["sku"][line]),
+                "key": texts(pa.array(orders.index.array, pa.string()), owner),
+                "sku": texts(book.skus.names, book.lines["sku"][line]),
                 "quantity": book.lines["quantity"][line],
                 "unit_price_cents": book.lines["price"][line],
             })  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from retail.columns import key_texts, texts
 from retail.orders.book import STATES, TYPES, BatchBook
 
 
@@ -17,25 +18,24 @@ def batch_frame(book: BatchBook, rows: np.ndarray | None = None) -> pd.DataFrame
     rows = np.flatnonzero(~b["detached"]) if rows is None else rows
     if not len(rows):
         return None
-    names = book.names
+    names = book.names.names
 
     def times(column: str) -> pd.Series:
         value = b[column][rows]
         return pd.to_datetime(np.where(value >= 0, value, np.iinfo(np.int64).min), unit="us")
 
     by = np.where(b["parcel"][rows] >= 0, b["parcel"][rows], b["store"][rows])
-    fulfilled_by = names.take(by)
-    for i in np.flatnonzero(np.isin(rows, list(book.parcels))).tolist():
-        fulfilled_by[i] = book.parcels[int(rows[i])][0][0]
+    split = np.flatnonzero(np.isin(rows, list(book.parcels)))  # by its first parcel's location
+    by[split] = book.names.codes([book.parcels[int(rows[i])][0][0] for i in split.tolist()])
     paid = b["t_paid"][rows] >= 0
     frame = pd.DataFrame(
         {
-            "key": book.keys(rows),
-            "type": np.array([t.value for t in TYPES], dtype=object)[b["type"][rows]],
-            "state": np.array([s.value for s in STATES], dtype=object)[b["state"][rows]],
-            "store": names.take(b["store"][rows]),
-            "pickup_store": names.take(b["pickup"][rows]),
-            "guide": names.take(b["guide"][rows]),
+            "key": key_texts(book.prefixes.names, b["prefix"][rows], b["number"][rows]),
+            "type": texts([t.value for t in TYPES], b["type"][rows]),
+            "state": texts([s.value for s in STATES], b["state"][rows]),
+            "store": texts(names, b["store"][rows]),
+            "pickup_store": texts(names, b["pickup"][rows]),
+            "guide": texts(names, b["guide"][rows]),
             "amount_cents": b["amount"][rows],
             "paid_cents": np.where(paid, b["amount"][rows], 0),
             "refunded_cents": b["refunded"][rows],
@@ -44,7 +44,7 @@ def batch_frame(book: BatchBook, rows: np.ndarray | None = None) -> pd.DataFrame
             "created": times("t_created"),
             "promised": times("promised"),
             "fulfilled_at": times("fulfilled"),
-            "fulfilled_by": fulfilled_by,
+            "fulfilled_by": texts(names, by),
         }
     )
     return frame.set_index("key")

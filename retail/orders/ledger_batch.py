@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from retail.clock import EPOCH, MICROSECOND
-from retail.columns import Columns
+from retail.columns import Columns, key_texts
 from retail.errors import Conflict
 from retail.keys import KeyBlock
 from retail.orders.columns import BlockIndex
@@ -109,13 +110,11 @@ class BatchSales:
         self.index = BlockIndex.of(self.rows["prefix"], self.prefixes, self.rows["number"])
         return moved
 
-    def keys(self, rows: np.ndarray) -> np.ndarray:
-        """Text keys of batch rows (an object array)."""
+    def keys(self, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """Text keys of batch rows (a pandas text array)."""
         r = self.rows
-        prefixes = np.array(self.prefixes, dtype=object)[r["prefix"][rows]]
-        suffixes = np.array(self.suffixes, dtype=object)[r["suffix"][rows]]
-        numbers = r["number"][rows].astype(str).astype(object)
-        return prefixes + numbers + suffixes
+        return key_texts(self.prefixes, r["prefix"][rows], r["number"][rows], self.suffixes,
+                         r["suffix"][rows])  # fmt: skip
 
     def sale(self, row: int, parties: list[str]):
         """(amount, parties, at) of a batch row."""

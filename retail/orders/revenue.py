@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from retail import checks
 from retail.clock import checked_time, microseconds
-from retail.columns import Columns
+from retail.columns import Columns, texts
 from retail.errors import Archived, Conflict, InvalidInput, NotFound
 from retail.keys import KeyBlock, KeyRanges
 from retail.orders.columns import checked_block
@@ -225,10 +226,12 @@ class RevenueLedger:
             self._write(order_key, sale.parties, old - new, when, 1)
             return tuple(s for s in self._rows(order_key, sale.parties, old - new) if s.cents)
 
-    def _refuse_archived(self, keys) -> None:
-        for key in keys:
-            if key in self._archived:
-                raise Conflict(f"sale {key!r} was archived: its key is not posted again")
+    def _refuse_archived(self, keys: list[str]) -> None:
+        keys = list(keys)
+        archived = self._archived.contains_texts(keys)
+        if archived.any():
+            key = keys[int(archived.argmax())]
+            raise Conflict(f"sale {key!r} was archived: its key is not posted again")
 
     def _write(self, order_key, parties, cents, when: int, kind) -> None:
         order = self._order(order_key)
@@ -281,23 +284,22 @@ class RevenueLedger:
         """`frame` of the entries where the mask `which` is true."""
         with self._lock:
             e = {name: column[which] for name, column in self.entries.arrays().items()}
-            parties, orders = list(self.parties), list(self.orders)
-            batch = e["order"] < 0
-            if batch.any():
-                rows = -1 - e["order"][batch]
-                orders = np.array(orders, dtype=object)
-                texts = self._batch.keys(np.unique(rows))
-                e["order"][batch] = len(orders) + np.searchsorted(np.unique(rows), rows)
-                orders = list(np.concatenate([orders, texts]))
-        party = np.array(parties, dtype=object)[e["party"]] if parties else []
-        role = pd.Categorical.from_codes(e["role"], ROLES)
-        kind_of_role = np.array(["store", "store", "guide", "hq"], dtype=object)[e["role"]]
+            parties, order = list(self.parties), e["order"]
+            batch = order < 0
+            sold, at = np.unique(-1 - order[batch], return_inverse=True)  # batch rows
+            order[batch] = len(self.orders) + at
+            orders = pa.chunked_array([pa.array(list(self.orders), pa.string()),
+                                       pa.array(self._batch.keys(sold), pa.string())],
+                                      pa.string())  # fmt: skip
+        kind = np.array([0, 0, 1, 2])[e["role"]]  # store, store, guide, hq; the HQ party: hq
+        if HQ in parties:
+            kind[e["party"] == parties.index(HQ)] = 2
         return pd.DataFrame({
             "at": pd.to_datetime(e["at"], unit="us"),
-            "order": np.array(orders, dtype=object)[e["order"]] if orders else [],
-            "party": party,
-            "party_kind": np.where(np.asarray(party) == HQ, "hq", kind_of_role),
-            "role": role,
+            "order": texts(orders.combine_chunks(), order),
+            "party": texts(parties, e["party"]),
+            "party_kind": texts(["store", "guide", "hq"], kind),
+            "role": pd.Categorical.from_codes(e["role"], ROLES),
             "kind": pd.Categorical.from_codes(e["kind"], KINDS),
             "cents": e["cents"],
         })  # fmt: skip
@@ -325,11 +327,11 @@ class RevenueLedger:
                     del self._refunded[key]
                 self._refunds = {k: v for k, v in self._refunds.items() if v[0] not in forgotten}
             r = b.rows
-            heads = r["prefix"][gone] * len(b.suffixes) + r["suffix"][gone]
-            for head in np.unique(heads).tolist():
-                prefix, suffix = divmod(head, len(b.suffixes))
-                self._archived.add(b.prefixes[prefix], r["number"][gone[heads == head]],
-                                   b.suffixes[suffix])  # fmt: skip
+            codes, group = np.unique(r["prefix"][gone] * len(b.suffixes) + r["suffix"][gone],
+                                     return_inverse=True)  # fmt: skip
+            heads = [(b.prefixes[p], b.suffixes[x])
+                     for p, x in (divmod(c, len(b.suffixes)) for c in codes.tolist())]  # fmt: skip
+            self._archived.add_grouped(heads, group, r["number"][gone])
             moved = b.forget(gone)
             self.entries.compact(~archived)
             order = self.entries["order"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 # Segment engagement multipliers, by the membership module's RFM segments: recent buyers
 # answer most, those who have drifted away least; "" is a member who never bought.
@@ -93,8 +94,8 @@ class ResponseModel:
     ) -> dict[str, np.ndarray]:
         """Per recipient: `open`, `click` (given open), `order` (given click), `unfollow`.
         The twin's truth: open x click x order is what the push adds to her chance to buy."""
-        names, codes = np.unique(np.asarray(segment, dtype=object).astype(str), return_inverse=True)
-        engagement = np.array([SEGMENT_ENGAGEMENT.get(s, 1.0) for s in names])[codes]
+        codes, names = pd.factorize(np.asarray(segment, dtype=object), use_na_sentinel=False)
+        engagement = np.array([SEGMENT_ENGAGEMENT.get(str(s), 1.0) for s in names])[codes]
         excess = np.maximum(
             np.asarray(contacts_last_7d, dtype=float) - np.asarray(tolerance_per_week), 0.0
         )

@@ -34,11 +34,14 @@ class ChainMembers:
         self.home = np.full(1024, -1, np.int64)  # member id -> store index she joined at
         self.store_codes = np.array([membership.store_code(s) for s in stores], np.int32)
         self.online_code = membership.store_code(ONLINE_STORE)
+        self._members: np.ndarray | None = None  # sorted member ids, until someone registers
 
     @property
     def members(self) -> np.ndarray:
-        """Member ids of every person who is one, sorted."""
-        return np.sort(self.member_of[self.member_of >= 0])
+        """Member ids of every person who is one, sorted (do not change it)."""
+        if self._members is None:
+            self._members = np.sort(self.member_of[self.member_of >= 0])
+        return self._members
 
     def enrol_existing(self, share: float, at_s: int, rng: np.random.Generator) -> int:
         """Members from before the run: `share` of the people, the digitally keenest first
@@ -128,6 +131,7 @@ class ChainMembers:
         typed = [self.population.typed_phone(int(p)) for p in persons]
         ids = self.membership.register_many(typed, when, names, nobody, channels, openids)
         self.member_of[persons] = ids
+        self._members = None
         self._know(ids, persons, stores)
         if self.policy is not None:
             self.policy.interact_many(ids, Interaction.FOLLOW, moment(int(at_s.max())))
