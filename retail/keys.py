@@ -23,6 +23,8 @@ MAX_NUMBER = 2**62  # a block's largest key number
 SEPARATORS = "@#"  # start a parcel's suffix ("S-17@DC", "S-17#2@DC")
 # `KeyBlock.split_suffixed` on arrays, for numbers of up to 18 digits (longer ones, and
 # every key it does not match, are split one by one): prefix, number, suffix.
+_FOLD = 42  # bits of a key's number below its suffix's code (numbers up to 4.4e12)
+_CODES = 1 << (63 - _FOLD)  # suffix codes that fold: a folded number stays below 2**63
 _ON_ARRAYS = 256  # fewer keys are split in Python: Arrow's call costs more than it saves
 _SUFFIXED = r"(?s)^(?P<prefix>[^@#]*[^0-9@#])(?P<number>0|[1-9][0-9]{0,17})(?P<suffix>[@#].*)?$"
 
@@ -93,13 +95,16 @@ class KeyBlock:
 
 
 class KeyRanges:
-    """A set of keys kept as runs of numbers per (prefix, suffix) (a day's block of keys is
-    one run), and as text the keys that are no block's: a module remembers every key it has
-    archived in a few bytes per block, so that an archived key is never used again."""
+    """A set of keys kept as runs of numbers per prefix (a day's block of keys is one run),
+    and as text the keys that are no block's: a module remembers every key it has archived
+    in a few bytes per block, so that an archived key is never used again. A parcel's suffix
+    ("@S0042") goes into the number's high bits as a code, so that a day's parcels at a
+    thousand locations are one array of runs, not a thousand."""
 
     def __init__(self) -> None:
-        self._runs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # starts, stops
-        self._text: set[str] = set()
+        self._runs: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # prefix: starts, stops
+        self._suffix: dict[str, int] = {"": 0}
+        self._text: set[str] = set()  # no block's keys, and numbers too long to fold
 
     def __len__(self) -> int:
         runs = sum(int((stops - starts).sum()) for starts, stops in self._runs.values())
@@ -110,22 +115,7 @@ class KeyRanges:
 
     def add(self, prefix: str, numbers: np.ndarray, suffix: str = "") -> None:
         """Add the keys `prefix + str(n) + suffix` for each n of `numbers`."""
-        numbers = np.unique(np.asarray(numbers, np.int64))
-        if not len(numbers):
-            return
-        empty = np.zeros(0, np.int64)
-        starts, stops = self._runs.get((prefix, suffix), (empty, empty))
-        # Every number as a run of one, merged with the runs kept: sort by start, then join
-        # each run to the one before it when they touch or overlap.
-        starts = np.concatenate([starts, numbers])
-        stops = np.concatenate([stops, numbers + 1])
-        order = np.argsort(starts, kind="stable")
-        starts, stops = starts[order], np.maximum.accumulate(stops[order])
-        fresh = np.concatenate([[True], starts[1:] > stops[:-1]])
-        group = np.cumsum(fresh) - 1
-        ends = np.zeros(int(group[-1]) + 1, np.int64)
-        np.maximum.at(ends, group, stops)
-        self._runs[(prefix, suffix)] = (starts[fresh], ends)
+        self.add_grouped([(prefix, suffix)], np.zeros(len(numbers), np.int64), numbers)
 
     def add_texts(self, keys) -> None:
         """Add keys given as text (grouped into runs where they are a block's)."""
@@ -137,8 +127,33 @@ class KeyRanges:
                     numbers: np.ndarray) -> None:  # fmt: skip
         """Add the keys `prefix + str(n) + suffix` of each `heads[g]` = (prefix, suffix),
         for each n of `numbers` whose `group` is g (-1: none)."""
+        numbers = np.asarray(numbers, np.int64)
+        for suffix in {suffix for _, suffix in heads} - self._suffix.keys():
+            self._suffix[suffix] = len(self._suffix)
+        by_prefix: dict[str, list[np.ndarray]] = {}
         for (prefix, suffix), rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
-            self.add(prefix, numbers[rows], suffix)
+            folded, long = _folded(numbers[rows], self._suffix[suffix])
+            self._text.update(f"{prefix}{n}{suffix}" for n in numbers[rows][long].tolist())
+            by_prefix.setdefault(prefix, []).append(folded[~long])
+        for prefix, parts in by_prefix.items():
+            self._merge(prefix, np.unique(np.concatenate(parts)))
+
+    def _merge(self, prefix: str, numbers: np.ndarray) -> None:
+        """Every (folded) number as a run of one, merged with the runs kept: sort by start,
+        then join each run to the one before it when they touch or overlap."""
+        if not len(numbers):
+            return
+        empty = np.zeros(0, np.int64)
+        starts, stops = self._runs.get(prefix, (empty, empty))
+        starts = np.concatenate([starts, numbers])
+        stops = np.concatenate([stops, numbers + 1])
+        order = np.argsort(starts, kind="stable")
+        starts, stops = starts[order], np.maximum.accumulate(stops[order])
+        fresh = np.concatenate([[True], starts[1:] > stops[:-1]])
+        group = np.cumsum(fresh) - 1
+        ends = np.zeros(int(group[-1]) + 1, np.int64)
+        np.maximum.at(ends, group, stops)
+        self._runs[prefix] = (starts[fresh], ends)
 
     def contains_texts(self, keys) -> np.ndarray:
         """Mask of the keys (text) in the set: `key in self` for each, on arrays."""
@@ -147,9 +162,8 @@ class KeyRanges:
             return np.fromiter((key in self for key in keys), bool, len(keys))
         found = np.zeros(len(keys), bool)
         heads, group, numbers, _ = split_texts(keys)
-        for head, rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
-            if head in self._runs:
-                found[rows] = self.contains(head[0], numbers[rows], head[1])
+        for (prefix, suffix), rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
+            found[rows] = self.contains(prefix, numbers[rows], suffix)
         if self._text:
             texts = np.flatnonzero(group < 0)
             found[texts] = [keys[i] in self._text for i in texts.tolist()]
@@ -158,24 +172,39 @@ class KeyRanges:
     def contains(self, prefix: str, numbers: np.ndarray, suffix: str = "") -> np.ndarray:
         """Mask of the numbers whose key is in the set."""
         numbers = np.asarray(numbers, np.int64)
-        runs = self._runs.get((prefix, suffix))
-        if runs is None:
-            return np.zeros(len(numbers), bool)
-        starts, stops = runs
-        at = np.searchsorted(starts, numbers, side="right") - 1
-        return (at >= 0) & (numbers < stops[np.maximum(at, 0)])
+        found = np.zeros(len(numbers), bool)
+        code = self._suffix.get(suffix)
+        if code is None:
+            return found
+        folded, long = _folded(numbers, code)
+        runs = self._runs.get(prefix)
+        if runs is not None:
+            at = np.searchsorted(runs[0], folded, side="right") - 1
+            found = (at >= 0) & (folded < runs[1][np.maximum(at, 0)]) & ~long
+        if long.any() and self._text:
+            found[long] = [f"{prefix}{n}{suffix}" in self._text for n in numbers[long].tolist()]
+        return found
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str) or not (self._runs or self._text):
             return False
         parts = KeyBlock.split_suffixed(key)
-        if parts is None:
+        runs = None if parts is None else self._runs.get(parts[0])
+        code = None if parts is None else self._suffix.get(parts[2])
+        if parts is None or code is None or runs is None or parts[1] >> _FOLD or code >= _CODES:
             return key in self._text
-        runs = self._runs.get((parts[0], parts[2]))
-        if runs is None:
-            return False
-        at = int(np.searchsorted(runs[0], parts[1], side="right")) - 1
-        return at >= 0 and parts[1] < int(runs[1][at])
+        folded = code << _FOLD | parts[1]
+        at = int(np.searchsorted(runs[0], folded, side="right")) - 1
+        return at >= 0 and folded < int(runs[1][at])
+
+
+def _folded(numbers: np.ndarray, code: int) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers with their suffix's code in the high bits, and the mask of those that do not
+    fold (kept as text): too long a number, or more suffixes than the high bits hold."""
+    if code >= _CODES:
+        return np.zeros(len(numbers), np.int64), np.ones(len(numbers), bool)
+    long = numbers >> _FOLD > 0
+    return np.where(long, 0, numbers | (code << _FOLD)), long
 
 
 def split_texts(keys: list[str]) -> tuple[list[tuple[str, str]], np.ndarray, np.ndarray, list[str]]:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retail import keys
 from retail.errors import InvalidInput
 from retail.keys import MAX_NUMBER, KeyBlock, KeyRanges, split_texts
 
@@ -59,3 +60,16 @@ def test_a_block_taken_at_rows_is_the_block_of_those_numbers_repeats_refused(cas
         assert list(block.take(index)) == [f"S-{n}" for n in block.numbers[index].tolist()]
     mask = block.numbers % 2 == 0
     assert list(block.take(mask)) == [k for k, m in zip(block, mask, strict=True) if m]
+
+
+def test_keys_beyond_what_folds_are_kept_as_text_and_found(monkeypatch):
+    monkeypatch.setattr(keys, "_CODES", 2)  # two suffix codes fold: "" and the first one
+    ranges = KeyRanges()
+    added = [f"web-d1-{n}@S{s}" for n in range(5) for s in range(3)] + ["web-d1-7", "a"]
+    ranges.add_texts(added)
+    ranges.add("web-d1-", np.array([2**50, 9]), "@S2")
+    probed = [*added, "web-d1-5@S1", f"web-d1-{2**50}@S2", "web-d1-9@S2", "web-d1-9@S1"]
+    expected = [True] * len(added) + [False, True, True, False]
+    assert [key in ranges for key in probed] == expected
+    assert ranges.contains_texts(probed * 20).tolist() == expected * 20
+    assert len(ranges) == len(added) + 2
