@@ -5,8 +5,8 @@ share times visit frequency), an array of the whole population per store: fine f
 stores, 16 GB for a thousand. Here a person weighs only for the `choice_stores` stores
 nearest her anchor store (where her home was drawn around); with as many choice stores as
 the chain has, the weights are the detailed twin's exactly. A store's table lists the people
-who may choose it and their cumulative weights, so drawing a day's visitors is one
-`searchsorted` of its visits' uniforms.
+who may choose it and their cumulative weights, so drawing a day's visitors is one lookup
+of its visits' uniforms in the chain's tables (`Guide`: a searchsorted in a few steps).
 """
 
 from __future__ import annotations
@@ -34,6 +34,41 @@ class Catchment:
             return np.empty(0, np.int64)
         rows = np.searchsorted(self.cumulative, u * self.cumulative[-1], side="right")
         return self.people[np.minimum(rows, len(self.people) - 1)].astype(np.int64)
+
+
+class Guide:
+    """`np.searchsorted(cumulative, targets, side="right")`, exactly, in a few steps: a guide
+    table of equal-width buckets over the cumulative weights says where each bucket's rows
+    start (the index-table method of inverse-CDF sampling), so a lookup reads a row or two
+    instead of binary-searching a table of millions at random."""
+
+    STEPS = 6  # rows read past a bucket's start; targets further on are searched
+
+    def __init__(self, cumulative: np.ndarray) -> None:
+        self.cumulative = cumulative
+        n = len(cumulative)
+        self.width = float(cumulative[-1]) / n if n and cumulative[-1] > 0 else 0.0
+        bounds = np.arange(n + 1) * self.width
+        self.starts = np.searchsorted(cumulative, bounds, side="right") if self.width else None
+
+    def find(self, targets: np.ndarray) -> np.ndarray:
+        c = self.cumulative
+        if self.starts is None:
+            return np.searchsorted(c, targets, side="right")
+        bucket = np.clip(targets / self.width, 0, len(self.starts) - 1).astype(np.int64)
+        i = self.starts[bucket]
+        # Rounding may put a target one bucket too high: its bucket then starts past it.
+        unsure = (i > 0) & (c[np.maximum(i - 1, 0)] > targets)
+        for _ in range(self.STEPS):
+            ahead = np.flatnonzero(i < len(c))
+            step = c[i[ahead]] <= targets[ahead]
+            if not step.any():
+                break
+            i[ahead[step]] += 1
+        else:  # still short of their row: searched
+            unsure |= (i < len(c)) & (c[np.minimum(i, len(c) - 1)] <= targets)
+        i[unsure] = np.searchsorted(c, targets[unsure], side="right")
+        return i
 
 
 def nearest_stores(stores: Sequence[Site], k: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.chain.choice import catchments
+from sim.chain.choice import Guide, catchments
 from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig, Site
 from sim.config.store import StoreFormat
@@ -127,7 +127,7 @@ class ChainWorld:
                             config.population.distance_decay_km,
                             config.population.choice_stores)  # fmt: skip
         # One table for the chain: store s's weights are offset by the stores' before it, so
-        # a day's visitors at every store are one searchsorted.
+        # a day's visitors at every store are one lookup.
         totals = np.array([t.cumulative[-1] if len(t.people) else 0.0 for t in tables])
         self.catchment_base = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
         self.catchment_total = totals
@@ -135,6 +135,7 @@ class ChainWorld:
         self.catchment_cumulative = np.concatenate(
             [t.cumulative + base for t, base in zip(tables, self.catchment_base, strict=True)]
         )
+        self._catchment_guide = Guide(self.catchment_cumulative)
         self.category_of_sku = np.array(
             [catalog.category_names.index(c) for c in catalog.categories], np.int64
         )
@@ -142,7 +143,7 @@ class ChainWorld:
     def visitors(self, store: np.ndarray, u: np.ndarray) -> np.ndarray:
         """The person each visit to `store` (indices) is, from a uniform per visit."""
         target = self.catchment_base[store] + u * self.catchment_total[store]
-        rows = np.searchsorted(self.catchment_cumulative, target, side="right")
+        rows = self._catchment_guide.find(target)
         return self.catchment_people[np.minimum(rows, len(self.catchment_people) - 1)].astype(
             np.int64
         )
