@@ -24,9 +24,11 @@ def choose_items(world, budget_cents: np.ndarray, price_sensitivity: np.ndarray,
     cdf /= cdf[:, -1:]
     last = len(prices) - 1
     for k in range(u.shape[1]):
-        has = counts > k
-        pick = (cdf <= u[:, k, None]).sum(axis=1)
-        items[has, k] = np.minimum(pick, last)[has]
+        has = np.flatnonzero(counts > k)  # only buyers of k items or more
+        if not len(has):
+            break
+        pick = (cdf[has] <= u[has, k, None]).sum(axis=1)
+        items[has, k] = np.minimum(pick, last)
     return items
 
 

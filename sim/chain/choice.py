@@ -59,14 +59,14 @@ class Guide:
         i = self.starts[bucket]
         # Rounding may put a target one bucket too high: its bucket then starts past it.
         unsure = (i > 0) & (c[np.maximum(i - 1, 0)] > targets)
+        moving = np.arange(len(i))  # those that may not have reached their row yet
         for _ in range(self.STEPS):
-            ahead = np.flatnonzero(i < len(c))
-            step = c[i[ahead]] <= targets[ahead]
-            if not step.any():
+            moving = moving[i[moving] < len(c)]
+            moving = moving[c[i[moving]] <= targets[moving]]
+            i[moving] += 1
+            if not len(moving):
                 break
-            i[ahead[step]] += 1
-        else:  # still short of their row: searched
-            unsure |= (i < len(c)) & (c[np.minimum(i, len(c) - 1)] <= targets)
+        unsure[moving] = True  # still short of their row after STEPS: searched
         i[unsure] = np.searchsorted(c, targets[unsure], side="right")
         return i
 

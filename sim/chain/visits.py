@@ -186,11 +186,12 @@ def _door_counts(world, party, u, day) -> np.ndarray:
     abreast = (party >= 2) & (u[:, U.DOOR_ABREAST] < door.side_by_side_prob)
     # One uniform for the binomial of misses among the others: its inverse CDF, the smallest
     # k whose CDF reaches it, from a table of the few party sizes (as `binom.ppf`, faster).
-    others = np.maximum(party - 1, 1)
+    rows = np.flatnonzero(abreast)
+    others = party[rows] - 1
     sizes = np.arange(int(others.max(initial=1)) + 1)
     cdf = binom.cdf(sizes[None, :], sizes[:, None], door.miss_prob_side_by_side)
-    below = (cdf[others] < u[:, U.DOOR_MISSED, None]).sum(axis=1)
-    missed = np.where(abreast, below, 0).astype(np.int64)
+    missed = np.zeros(len(party), np.int64)
+    missed[rows] = (cdf[others] < u[rows, U.DOOR_MISSED, None]).sum(axis=1)
     counted = party - missed
     drift = door.drift_per_day * (day + 0.5)
     return np.rint(counted * (1.0 + drift)).astype(np.int64)
