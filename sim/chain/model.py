@@ -180,7 +180,7 @@ class ChainModel:
         self._checkout(day, base, v, rows, store, items, n_items)
 
     def _checkout(self, day, base, v, rows, store, items, n_items) -> None:
-        t, s, u = self.totals, self.world.stores, v.u[rows]
+        t, s, u = self.totals, self.world.stores, v.u.take(rows, axis=0)
         capture = self.config.strategy.member_capture
         person = v.person[rows]
         extra_s = np.zeros(len(rows))

@@ -81,7 +81,7 @@ def day_visits(world: ChainWorld, day: int, rng: np.random.Generator) -> DayVisi
         person[order],
         minute[order],
         hour[order],
-        u[order],
+        u.take(order, axis=0),  # a row gather: take is many times faster than u[order] here
     )
     party = 1 + _row_searchsorted(s.party_cdf, store, u[:, U.PARTY])
 
