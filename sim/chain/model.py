@@ -218,7 +218,7 @@ class ChainModel:
         at_s = (base + 60 * minute).astype(np.int64)
         order = np.argsort(at_s, kind="stable")
         rows, store, items, n_items, person, at_s, hour = (
-            rows[order], store[order], items[order], n_items[order], person[order],
+            rows[order], store[order], items.take(order, axis=0), n_items[order], person[order],
             at_s[order], hour[order])  # fmt: skip
         prices = np.where(items >= 0, catalog.price_cents[np.maximum(items, 0)], 0)
         amount = prices.sum(axis=1)
