@@ -21,11 +21,11 @@ from retail.errors import InvalidInput
 
 MAX_NUMBER = 2**62  # a block's largest key number
 SEPARATORS = "@#"  # start a parcel's suffix ("S-17@DC", "S-17#2@DC")
-# `KeyBlock.split_suffixed` on arrays, for numbers of up to 18 digits (longer ones, and
-# every key it does not match, are split one by one): prefix, number, suffix.
 _FOLD = 42  # bits of a key's number below its suffix's code (numbers up to 4.4e12)
 _CODES = 1 << (63 - _FOLD)  # suffix codes that fold: a folded number stays below 2**63
 _ON_ARRAYS = 256  # fewer keys are split in Python: Arrow's call costs more than it saves
+# `KeyBlock.split_suffixed` on arrays, for numbers of up to 18 digits (longer ones, and
+# every key it does not match, are split one by one): prefix, number, suffix.
 _SUFFIXED = r"(?s)^(?P<prefix>[^@#]*[^0-9@#])(?P<number>0|[1-9][0-9]{0,17})(?P<suffix>[@#].*)?$"
 
 
@@ -131,7 +131,7 @@ class KeyRanges:
         for suffix in {suffix for _, suffix in heads} - self._suffix.keys():
             self._suffix[suffix] = len(self._suffix)
         by_prefix: dict[str, list[np.ndarray]] = {}
-        for (prefix, suffix), rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
+        for (prefix, suffix), rows in zip(heads, _rows_by_group(group, len(heads)), strict=True):
             folded, long = _folded(numbers[rows], self._suffix[suffix])
             self._text.update(f"{prefix}{n}{suffix}" for n in numbers[rows][long].tolist())
             by_prefix.setdefault(prefix, []).append(folded[~long])
@@ -162,7 +162,7 @@ class KeyRanges:
             return np.fromiter((key in self for key in keys), bool, len(keys))
         found = np.zeros(len(keys), bool)
         heads, group, numbers, _ = split_texts(keys)
-        for (prefix, suffix), rows in zip(heads, rows_by_group(group, len(heads)), strict=True):
+        for (prefix, suffix), rows in zip(heads, _rows_by_group(group, len(heads)), strict=True):
             found[rows] = self.contains(prefix, numbers[rows], suffix)
         if self._text:
             texts = np.flatnonzero(group < 0)
@@ -239,7 +239,7 @@ def split_texts(keys: list[str]) -> tuple[list[tuple[str, str]], np.ndarray, np.
     return list(heads), group, numbers, texts
 
 
-def rows_by_group(group: np.ndarray, groups: int) -> list[np.ndarray]:
+def _rows_by_group(group: np.ndarray, groups: int) -> list[np.ndarray]:
     """Per group 0..groups-1, the rows in it (rows of group -1 in none)."""
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(groups + 1))

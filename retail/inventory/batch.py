@@ -325,7 +325,6 @@ def decide_chunk(allocator: Allocator, orders: OrderBatch, rows: np.ndarray, bou
         # before the earlier orders took it is decided alone
         changed &= ~(picks & (best < 0))
         take = np.zeros_like(need)
-        source = column
     take = np.where((best >= 0)[:, None], need, take)
     accepted = int(changed.argmax()) if changed.any() else len(items)
     return {"accepted": accepted, "best": best[:accepted], "column": column[:accepted],

@@ -423,10 +423,10 @@ class InventoryCenter(ChainCalls, Archiving):
             keys, columns, ships = keys[: keep.sum()], columns[keep], ships[keep]
         held = held[ships]
         lines = (bounds[first + ships][:, None] + np.arange(held.shape[1]))[held]  # in order
+        count = held.sum(axis=1)
         # decide_chunk checked every unit against the stock under this lock: hold them as is.
-        self.book.open_many(keys, rows[lines], np.repeat(columns, held.sum(axis=1)),
-                            take[ships][held], held.sum(axis=1), SalesChannel.ONLINE, at,
-                            ttl)  # fmt: skip
+        self.book.open_many(keys, rows[lines], np.repeat(columns, count), take[ships][held],
+                            count, SalesChannel.ONLINE, at, ttl)  # fmt: skip
         return accepted
 
     def _allocate(self, order: Order, at: dt.datetime, ttl: dt.timedelta | None) -> Allocation:

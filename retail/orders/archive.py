@@ -60,9 +60,9 @@ class Archiving:
                 "quantity": book.lines["quantity"][line],
                 "unit_price_cents": book.lines["price"][line],
             })  # fmt: skip
-            prefix = r["prefix"][gone]
-            for code in np.unique(prefix).tolist():
-                self._archived.add(book.prefixes.names[code], r["number"][gone[prefix == code]])
+            codes, group = np.unique(r["prefix"][gone], return_inverse=True)
+            heads = [(book.prefixes.names[code], "") for code in codes.tolist()]
+            self._archived.add_grouped(heads, group, r["number"][gone])
             book.forget(gone)
             return {"orders": orders, "order_lines": lines}
 

@@ -38,9 +38,11 @@ class ChainMembers:
 
     @property
     def members(self) -> np.ndarray:
-        """Member ids of every person who is one, sorted (do not change it)."""
+        """Member ids of every person who is one, sorted (read-only: kept until someone
+        registers)."""
         if self._members is None:
             self._members = np.sort(self.member_of[self.member_of >= 0])
+            self._members.flags.writeable = False
         return self._members
 
     def enrol_existing(self, share: float, at_s: int, rng: np.random.Generator) -> int:
