@@ -6,8 +6,12 @@ read the same way: the event log, each store's queue monitor, running KPIs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sim.agents.shopper import Shopper
-from sim.config.schema import RunConfig
+from sim.business.membership_desk import MemberBook
+from sim.config.schema import RunConfig, Site
 from sim.engine.agenda import SimpyAgenda
 from sim.engine.clocked import ClockedModel
 from sim.engine.day_jobs import DayJobs
@@ -18,7 +22,18 @@ from sim.processes.checkout import QueueMonitor
 from sim.wiring import Modules, Setting, build, connect, day_jobs
 from sim.world.calendar import store_calendar
 from sim.world.catalog import Catalog
-from sim.world.population import Population
+from sim.world.population import Population, VisitorWeights
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a twin takes from the chain it runs inside (mixed fidelity): the people, the
+    named streams, the book of who each member is, where each store's visitors come from."""
+
+    population: Population
+    streams: Streams
+    book: MemberBook
+    visitors: Callable[[Site], VisitorWeights]
 
 
 class TwinModel(ClockedModel):
@@ -28,28 +43,34 @@ class TwinModel(ClockedModel):
     she is in a store. Time advances in SimPy; each `step(minutes)` runs that much simulated
     time (an hour by default), running every day job on its minute before anything else of
     that minute. `modules` replaces the business modules built from config (a plug-in, a
-    test's wrapper).
+    test's wrapper); `shared`, what it takes from the chain it runs inside.
     """
 
-    def __init__(self, config: RunConfig, modules: Modules | None = None) -> None:
+    def __init__(self, config: RunConfig, modules: Modules | None = None,
+                 shared: Shared | None = None) -> None:  # fmt: skip
         if config.mode != "store":
             raise ValueError(f"mode {config.mode!r}: the twin runs stores (see sim.validation)")
-        streams = Streams(config.seed)
+        streams = shared.streams if shared else Streams(config.seed)
         super().__init__(config.days, streams.get("model"))
         self.config = config
         self.streams = streams
         self.log = EventLog()
         self.calendar = store_calendar(config)
         self.catalog = Catalog.from_config(config.store.catalog)
-        self.population = Population.generate(
-            config.population,
-            config.chain.stores,
-            self.catalog.category_names,
-            streams.get("population"),
+        self.population = (
+            shared.population
+            if shared
+            else Population.generate(
+                config.population,
+                config.chain.stores,
+                self.catalog.category_names,
+                streams.get("population"),
+            )
         )
         self.modules = modules or Modules.from_config(config, self.catalog.category_names)
         setting = Setting(self.env, SimpyAgenda(self.env), self.log, self.calendar, streams,
-                          self, self.population, self.catalog)  # fmt: skip
+                          self, self.population, self.catalog,
+                          shared and shared.book, shared and shared.visitors)  # fmt: skip
         self.parts = parts = build(config, setting, self.modules)
         connect(parts)
         self.day_jobs = DayJobs(self.calendar, day_jobs(parts, config), config.days)

@@ -13,6 +13,7 @@ day's jobs is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import mesa
@@ -32,7 +33,7 @@ from sim.business.endless_aisle import AisleOrders
 from sim.business.guide_tasks import START_AFTER_OPENING_MIN, GuideTaskDesk
 from sim.business.head_office import INTAKE_EVERY_MIN, HeadOffice
 from sim.business.marketing_desk import AFTER_CLOSING_MIN, MarketingDesk
-from sim.business.membership_desk import MembershipDesk
+from sim.business.membership_desk import MemberBook, MembershipDesk
 from sim.business.modules import (
     build_inventory,
     build_ledger,
@@ -45,7 +46,7 @@ from sim.business.online_shop import OnlineShop
 from sim.business.stock_room import StockRoom
 from sim.business.transfers import StoreTransfers
 from sim.config.fields import clock_minutes
-from sim.config.schema import RunConfig
+from sim.config.schema import RunConfig, Site
 from sim.devices.store_devices import StoreDevices
 from sim.engine.agenda import Agenda
 from sim.engine.calendar import MINUTES_PER_DAY, Calendar
@@ -53,7 +54,7 @@ from sim.engine.day_jobs import DayJob, Run, at_clock, at_closing, at_opening, e
 from sim.engine.events import EventLog
 from sim.engine.streams import Streams
 from sim.world.catalog import Catalog
-from sim.world.population import Population
+from sim.world.population import Population, VisitorWeights
 from sim.world.staff_turnover import StaffTurnover
 from sim.world.store import DetailedStore, StoreDesks
 
@@ -87,7 +88,9 @@ class Modules:
 @dataclass(frozen=True)
 class Setting:
     """What every part is built in: the clock and its agenda, the event log, the calendar,
-    the named random streams, the Mesa model that holds the agents, the people and goods."""
+    the named random streams, the Mesa model that holds the agents, the people and goods;
+    in a chain run in mixed fidelity, the chain's book of who each member is and where its
+    choice model sends each store's visitors (None: the twin's own)."""
 
     env: simpy.Environment
     agenda: Agenda
@@ -97,6 +100,8 @@ class Setting:
     agents: mesa.Model
     population: Population
     catalog: Catalog
+    book: MemberBook | None = None
+    visitors: Callable[[Site], VisitorWeights] | None = None
 
 
 @dataclass
@@ -129,6 +134,7 @@ def build(config: RunConfig, setting: Setting, modules: Modules) -> Parts:
         config.strategy.member_capture,
         store_ids,
         platform=modules.marketing.policy,
+        book=setting.book,
     )
     owners = _franchise_owners(config, setting.agents)
     tracked = config.stock.enabled
@@ -148,7 +154,9 @@ def build(config: RunConfig, setting: Setting, modules: Modules) -> Parts:
         for owner in owners:  # the owners' opening shares, before anything sells
             modules.inventory.set_share(owner.store, SalesChannel.ONLINE, owner.pool_share, at)
         stock = config.stock
-        if stock.transfers:
+        # In mixed fidelity the chain's stores have no demand rates the center could weigh
+        # a transfer by: the stores in detail leave transfers out, as chain fidelity does.
+        if stock.transfers and config.fidelity != "mixed":
             rules = TransferRules(
                 short_days=stock.transfer_short_days,
                 long_days=stock.transfer_long_days,
@@ -224,6 +232,7 @@ def build(config: RunConfig, setting: Setting, modules: Modules) -> Parts:
             streams=setting.streams,
             devices=devices,
             desks=desks,
+            visitors=setting.visitors(site) if setting.visitors else None,
         )
         for site in config.chain.stores
     ]
@@ -283,6 +292,10 @@ def connect(parts: Parts) -> None:
     parts.shop.connect({store.id: store for store in parts.stores})
 
 
+# The jobs a chain in mixed fidelity runs over all its members (`sim.chain.model`).
+CHAIN_WIDE = ("campaign", "membership", "members online")
+
+
 def day_jobs(parts: Parts, config: RunConfig) -> list[DayJob]:
     """The day's jobs in the order they run when due at the same minute: the one table.
 
@@ -291,7 +304,8 @@ def day_jobs(parts: Parts, config: RunConfig) -> list[DayJob]:
     first books the day's last till sales, so that every closing job after it (the stock
     count, the settlement) sees them all; the membership job moves lifecycles and makes
     tomorrow's tasks before stock, the shop, head office and HR close their day; members'
-    own online orders come after the closing jobs.
+    own online orders come after the closing jobs. In mixed fidelity the chain runs the
+    chain-wide jobs (`CHAIN_WIDE`) for every store: the stores in detail run their own.
     """
     office, stock, shop = parts.head_office, parts.stock_room, parts.shop
     send_at = clock_minutes(config.strategy.campaigns.send_at)
@@ -311,7 +325,9 @@ def day_jobs(parts: Parts, config: RunConfig) -> list[DayJob]:
         ("staff turnover", at_closing(), parts.turnover and parts.turnover.close_day),
         ("members online", at_closing(AFTER_CLOSING_MIN), parts.marketing_desk.close_day),
     ]
-    return [DayJob(name, slot, run) for name, slot, run in table if run]
+    mine = config.fidelity != "mixed"
+    return [DayJob(name, slot, run) for name, slot, run in table
+            if run and (mine or name not in CHAIN_WIDE)]  # fmt: skip
 
 
 def _each(runs: list[Run]) -> Run | None:

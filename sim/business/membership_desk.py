@@ -31,6 +31,24 @@ from sim.world.catalog import Catalog
 from sim.world.population import Population
 
 
+class MemberBook:
+    """Who each record is, as the tills learn it: person -> member id (her phone tells the
+    till) and record (member or follower) -> person (the twin's truth). A chain run in mixed
+    fidelity hands its own book (`sim.chain.members.SharedBook`), so that its tills and the
+    detailed ones know the same members."""
+
+    def __init__(self) -> None:
+        self.member_of: dict[int, int] = {}
+        self.person_of: dict[int, int] = {}
+
+    def joined(self, person: int, member: int, store: str) -> None:
+        self.member_of[person] = member
+        self.person_of[member] = person
+
+    def followed(self, follower: int, person: int, store: str) -> None:
+        self.person_of[follower] = person
+
+
 class MembershipDesk:
     def __init__(
         self,
@@ -42,6 +60,7 @@ class MembershipDesk:
         capture: MemberCapture,
         stores: list[str],
         platform: ContactPolicyPort | None = None,
+        book: MemberBook | None = None,
     ) -> None:
         self.log, self.calendar = log, calendar
         self.membership = membership
@@ -51,9 +70,9 @@ class MembershipDesk:
         self.stores = stores
         self.platform = platform
         self.model = CaptureModel()
-        self.member_of: dict[int, int] = {}  # person -> member id, as her phone tells the till
-        self.person_of: dict[int, int] = {}  # the twin's truth: who a record (member or
-        # follower) is
+        self.book = book or MemberBook()
+        self.member_of = self.book.member_of  # read by the store's beacon, guides, marketing
+        self.person_of = self.book.person_of
 
     def at_till(
         self,
@@ -86,7 +105,7 @@ class MembershipDesk:
                 follower = self.membership.follow(
                     self.population.openid(person), at, store, staff, Channel.STORE_QR
                 )
-                self.person_of[follower] = person
+                self.book.followed(follower, person, store)
                 if self.platform is not None:
                     self.platform.interact(follower, Interaction.FOLLOW, at)
                 self.log.append(FollowerGained(t, store, visit, follower, staff))
@@ -99,8 +118,7 @@ class MembershipDesk:
                     Channel.STORE_QR,
                     openid=self.population.openid(person),
                 )
-                self.member_of[person] = member
-                self.person_of[member] = person
+                self.book.joined(person, member, store)
                 self.log.append(MemberRegistered(t, store, visit, member, staff))
                 extra_s = self.capture.extra_service_s
         if member is not None:

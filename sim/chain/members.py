@@ -9,6 +9,8 @@ Who is a member is the module's record; `member_of` is the twin's truth of who e
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 
 from retail.marketing import Interaction
@@ -112,6 +114,15 @@ class ChainMembers:
         followed[followers] = True
         return asked, followed
 
+    def learn(self, records: np.ndarray, persons: np.ndarray, stores: np.ndarray,
+              members: bool) -> None:  # fmt: skip
+        """Records made elsewhere (a detailed till's, in mixed fidelity): who each is, and
+        with `members`, that each person is now that member."""
+        if members:
+            self.member_of[persons] = records
+            self._members = None
+        self._know(records, persons, stores)
+
     def _know(self, records: np.ndarray, persons: np.ndarray, stores: np.ndarray) -> None:
         """The twin's truth of who each record (member or follower) is, and her store."""
         if records.max(initial=-1) >= len(self.person_of):
@@ -137,6 +148,47 @@ class ChainMembers:
         self._know(ids, persons, stores)
         if self.policy is not None:
             self.policy.interact_many(ids, Interaction.FOLLOW, moment(int(at_s.max())))
+
+
+class SharedBook:
+    """The chain's truth of who each record is, as a detailed membership desk reads and
+    writes it (`sim.business.membership_desk.MemberBook`): in mixed fidelity the stores in
+    detail and the vectorized ones know the same members, whoever registered them."""
+
+    def __init__(self, members: ChainMembers) -> None:
+        self._members = members
+        self._index = {store: i for i, store in enumerate(members.stores)}
+        self.member_of = _Column(lambda: members.member_of)
+        self.person_of = _Column(lambda: members.person_of)
+
+    def joined(self, person: int, member: int, store: str) -> None:
+        self._members.learn(np.array([member]), np.array([person]),
+                            np.array([self._index[store]]), members=True)  # fmt: skip
+
+    def followed(self, follower: int, person: int, store: str) -> None:
+        self._members.learn(np.array([follower]), np.array([person]),
+                            np.array([self._index[store]]), members=False)  # fmt: skip
+
+
+class _Column(Mapping):
+    """A read-only mapping over one of the chain's id columns (-1: no entry); read through
+    `column()` as the chain grows it."""
+
+    def __init__(self, column) -> None:
+        self._column = column
+
+    def __getitem__(self, key: int) -> int:
+        values = self._column()
+        value = int(values[key]) if 0 <= key < len(values) else -1
+        if value < 0:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(np.flatnonzero(self._column() >= 0).tolist())
+
+    def __len__(self) -> int:
+        return int((self._column() >= 0).sum())
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:

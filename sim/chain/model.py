@@ -121,12 +121,29 @@ class ChainModel:
         """One day of the whole chain."""
         if self.day >= self.config.days:
             return
-        day, base = self.day, self.start_s + self.day * 86_400
-        s = self.world.stores
+        self.open_day()
+        self.store_day()
+        self.close_day()
+
+    @property
+    def _base(self) -> int:
+        """The day's midnight, in seconds."""
+        return self.start_s + self.day * 86_400
+
+    def open_day(self) -> None:
+        """What arrives reaches the shelves; the day's campaign goes out at its send time."""
+        day, base = self.day, self._base
         if self.stock is not None:
-            self.stock.open_day(day, base + 60 * int(s.opens_min.min()))
+            self.stock.open_day(day, base + 60 * int(self.world.stores.opens_min.min()))
         self.campaigns.send(day, base + 60 * self.send_at_min)
-        self._store_day(day, base)
+
+    def store_day(self) -> None:
+        """Every store's visits, checkouts and sales (stores in detail draw none here)."""
+        self._store_day(self.day, self._base)
+
+    def close_day(self) -> None:
+        """The closing jobs, the night's orders, archiving; the next day begins."""
+        day, base, s = self.day, self._base, self.world.stores
         closing = base + 60 * int(s.closes_min.max()) - 1
         self.membership.run_daily(moment(closing))
         self._report_members(day)
@@ -297,9 +314,10 @@ class ChainModel:
         per_day = (s.closes_min - s.opens_min).astype(float)
         return per_day[:, None] * (~year.closed)[None, :]
 
-    def daily_kpis(self) -> pd.DataFrame:
-        """One row per store and day: `store`, `date`, `day` and every KPI."""
-        totals = self.totals.frame()
+    def daily_kpis(self, totals: Totals | None = None) -> pd.DataFrame:
+        """One row per store and day: `store`, `date`, `day` and every KPI (of `totals`, by
+        default the chain's own)."""
+        totals = (totals or self.totals).frame()
         open_min = pd.Series(self.open_minutes().ravel(), index=totals.index)
         frame = kpis_from_totals(totals, totals["queue_area"], open_min.where(open_min > 0))
         frame = frame.fillna(
@@ -309,9 +327,9 @@ class ChainModel:
         frame.insert(1, "date", [self.world.year.dates[d] for d in frame["day"]])
         return frame[["store", "date", "day", *KPI_NAMES]]
 
-    def summary(self) -> dict[str, float]:
-        """The run's KPIs over every store and day."""
-        totals = self.totals.run_totals()
+    def summary(self, totals: Totals | None = None) -> dict[str, float]:
+        """The run's KPIs over every store and day (of `totals`, by default the chain's)."""
+        totals = (totals or self.totals).run_totals()
         if self.campaigns.measured:
             totals["campaigns_measured"] = len(self.campaigns.measured)
             totals["uplift_measured_sum"] = sum(m for _, m, _ in self.campaigns.measured)

@@ -31,6 +31,10 @@ SUMMED = (
     "forwarded_on_restart", "served", "wait_sum_min", "queue_area",
 )  # fmt: skip
 REPORTED = (*LAST, *MEAN, *LAST_MEAN)
+# What the chain reports for a store in detail in a mixed run, rather than its twin: the
+# membership figures after the chain's daily job, and the promises due (the two would read
+# the same orders).
+CHAIN_REPORTS = ("active_members", "buyers", "repeat_buyers", "orders_due", "orders_on_time")
 
 
 class Totals:
@@ -54,6 +58,28 @@ class Totals:
     def report(self, name: str, day: int, per_store: np.ndarray) -> None:
         """A closing report (active members, on hand, pool share) of each store for `day`."""
         self.data[name][:, day] = per_store
+
+    def with_detail(self, detail: pd.DataFrame, queue_area: pd.Series) -> Totals:
+        """A copy with the stores of `detail` (a detailed twin's totals per store and day,
+        `sim.metrics.kpis.store_day_totals`, and its queues' areas) folded in: what the twin
+        counted in its stores adds to what the chain counted for them (campaigns, online
+        orders); its reports replace the chain's, but for `CHAIN_REPORTS`."""
+        merged = Totals(self.stores, self.days)
+        merged.data = {name: values.copy() for name, values in self.data.items()}
+        merged.wait_p95 = self.wait_p95.copy()
+        detail = detail.assign(queue_area=queue_area)
+        by_day = {name: detail[name].unstack("day").reindex(columns=range(self.days))
+                  for name in (*SUMMED, *REPORTED, "wait_p95") if name in detail}  # fmt: skip
+        rows = [self.stores.index(store) for store in by_day["served"].index]
+        for name, table in by_day.items():
+            values = table.to_numpy(float)
+            if name == "wait_p95":
+                merged.wait_p95[rows] = np.nan_to_num(values)
+            elif name in SUMMED and name not in CHAIN_REPORTS:
+                merged.data[name][rows] += values
+            elif name not in CHAIN_REPORTS:
+                merged.data[name][rows] = values
+        return merged
 
     def frame(self) -> pd.DataFrame:
         """The totals per (store, day), as `sim.metrics.kpis._totals` makes them."""

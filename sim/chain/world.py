@@ -16,7 +16,7 @@ from sim.config.fields import clock_minutes
 from sim.config.schema import RunConfig, Site
 from sim.config.store import StoreFormat
 from sim.world.catalog import Catalog
-from sim.world.population import Population
+from sim.world.population import Population, VisitorWeights
 
 MAX_PARTY = 8
 HOURS = 24
@@ -69,7 +69,9 @@ class StoreColumns:
             ids=tuple(s.id for s in stores),
             sites=tuple(stores),
             formats=formats,
+            # Stores in detail (mixed fidelity) draw their own visits: none here.
             daily_visitors=np.array([f.daily_visitors * s.traffic_factor
+                                     * (s.id not in config.detailed_stores)
                                      for f, s in zip(formats, stores, strict=True)]),
             weekday=np.array([f.weekday_factors for f in formats], float),
             hour_share=weights / weights.sum(axis=1, keepdims=True),
@@ -132,6 +134,7 @@ class ChainWorld:
         self.catchment_base = np.concatenate([[0.0], np.cumsum(totals)[:-1]])
         self.catchment_total = totals
         self.catchment_people = np.concatenate([t.people for t in tables]).astype(np.int32)
+        self._catchment_start = np.cumsum([0, *(len(t.people) for t in tables)])
         self.catchment_cumulative = np.concatenate(
             [t.cumulative + base for t, base in zip(tables, self.catchment_base, strict=True)]
         )
@@ -139,6 +142,14 @@ class ChainWorld:
         self.category_of_sku = np.array(
             [catalog.category_names.index(c) for c in catalog.categories], np.int64
         )
+
+    def visitor_weights(self, site: Site) -> VisitorWeights:
+        """Who may visit `site` and the probability that a visit is each one's, as `visitors`
+        draws them (for a store simulated in detail)."""
+        i = self.stores.ids.index(site.id)
+        start, end = self._catchment_start[i], self._catchment_start[i + 1]
+        weights = np.diff(self.catchment_cumulative[start:end], prepend=self.catchment_base[i])
+        return self.catchment_people[start:end].astype(np.int64), weights / weights.sum()
 
     def visitors(self, store: np.ndarray, u: np.ndarray) -> np.ndarray:
         """The person each visit to `store` (indices) is, from a uniform per visit."""

@@ -378,7 +378,8 @@ class RunConfig:
         problems = []
         if self.history.keep_days is not None and self.fidelity != "chain":
             problems.append("history.keep_days: archiving runs in chain fidelity only (the "
-                            "detailed twin's desks still read old orders)")  # fmt: skip
+                            "detailed twin's desks still read old orders): "
+                            "set it to null")  # fmt: skip
         formats = {"": self.store}
         base = _ADAPTER_STORE.dump_python(self.store)
         for name, changes in self.chain.formats.items():
@@ -395,9 +396,6 @@ class RunConfig:
         unknown = [s for s in self.detailed_stores if s not in stores]
         if unknown:
             problems.append(f"detailed_stores: no store {unknown} in the chain")
-        if self.fidelity == "mixed":  # refused rather than run as something else
-            problems.append("fidelity: 'mixed' (detailed_stores in detail, the rest "
-                            "vectorized) is not built yet: use 'detailed' or 'chain'")  # fmt: skip
         if self.fidelity == "mixed" and not self.detailed_stores:
             problems.append("detailed_stores: fidelity mixed needs the stores to run in detail")
         if self.fidelity != "mixed" and self.detailed_stores:
@@ -409,9 +407,9 @@ class RunConfig:
             problems.append(f"chain.sites: {other[:5]} have a format of their own; the "
                             "detailed fidelity runs the store format alone: fidelity=chain "
                             "(or mixed, with stores of the store format in detail)")  # fmt: skip
-        if self.fidelity != "chain" and self.population.member_share > 0:
+        if self.fidelity == "detailed" and self.population.member_share > 0:
             problems.append("population.member_share: members at the start are for "
-                            "fidelity=chain only")  # fmt: skip
+                            "fidelity=chain or mixed")  # fmt: skip
         if self.fidelity != "detailed" and self.mode != "store":
             problems.append(f"fidelity: {self.fidelity!r} runs stores (mode=store)")
         if problems:

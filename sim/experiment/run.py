@@ -17,6 +17,7 @@ from pathlib import Path
 
 from retail.membership import SEGMENT_NAMES
 from sim.business.modules import secret_is_drawn
+from sim.chain.mixed import MixedModel
 from sim.chain.model import MODELLED, NOT_MODELLED, ChainModel
 from sim.config.load import compose_config, to_dict, validate
 from sim.config.schema import RunConfig
@@ -94,7 +95,9 @@ def git_commit() -> str:
     return result.stdout.strip() if result.returncode == 0 else "unknown"
 
 
-Model = TwinModel | MmcModel | ChainModel
+Model = TwinModel | MmcModel | ChainModel | MixedModel
+# Chain fidelity, or mixed: KPIs from the chain's totals (no whole-chain event log).
+CHAINS = (ChainModel, MixedModel)
 
 
 def build_model(
@@ -108,6 +111,8 @@ def build_model(
         return MmcModel(config)
     if config.fidelity == "chain":
         return ChainModel(config, modules, history)
+    if config.fidelity == "mixed":
+        return MixedModel(config, modules, history)
     return TwinModel(config, modules)
 
 
@@ -137,10 +142,10 @@ def simulate_overrides(overrides: list[str]) -> TwinModel:
     return simulate(validate(compose_config(overrides)))
 
 
-def summarise(model: TwinModel | ChainModel) -> dict[str, float]:
+def summarise(model: Model) -> dict[str, float]:
     """The KPI summary of a simulated model, as `summary.json` would hold it (without the
     end-of-run invariants, which need the results folder)."""
-    if isinstance(model, ChainModel):
+    if isinstance(model, CHAINS):
         return model.summary()
     events = events_frame(model.log.to_arrow(), model.config.days)
     return run_summary(events, model.monitors, model.calendar, model.config.days)
@@ -160,9 +165,10 @@ def run(
     with _archive_folder(config, folder) as archive:
         model = simulate(config, progress, modules, History(archive) if archive else None)
         wall_s = time.perf_counter() - started
-        if isinstance(model, ChainModel):
+        if isinstance(model, CHAINS):
+            events = model.events() if isinstance(model, MixedModel) else None
             return _finish(config, folder, model, wall_s, overrides, model.daily_kpis(),
-                           model.summary(), None, {}, archive)  # fmt: skip
+                           model.summary(), events, {}, archive)  # fmt: skip
 
     with fewer_gc_passes():
         table = model.log.to_arrow()
@@ -221,7 +227,7 @@ def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summar
             "visits": visits,
             "reference": reference,
         }
-        if isinstance(model, ChainModel):
+        if isinstance(model, CHAINS):
             record["modelled"] = list(MODELLED)
             record["not_modelled"] = list(NOT_MODELLED)
             record["archived_rows"] = dict(model.history.rows)
@@ -242,8 +248,8 @@ def _finish(config, folder: Path, model, wall_s: float, overrides, daily, summar
 def _write(folder: Path, model, config: RunConfig, events, daily, summary, record) -> None:
     """Every results file, `run.json` (`record`) too; then the end-of-run invariants read
     them all, and `summary.json` gets their count."""
-    if isinstance(model, ChainModel):
-        return _write_chain(folder, model, config, daily, summary, record)
+    if isinstance(model, CHAINS):
+        return _write_chain(folder, model, config, events, daily, summary, record)
     monitors = model.monitors
     write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
     write_parquet(folder / "kpis_daily.parquet", daily)
@@ -268,12 +274,15 @@ def _write(folder: Path, model, config: RunConfig, events, daily, summary, recor
         write_json(folder / "summary.json", summary)
 
 
-def _write_chain(folder: Path, model: ChainModel, config: RunConfig, daily, summary,
-                 record) -> None:  # fmt: skip
+def _write_chain(folder: Path, model: ChainModel | MixedModel, config: RunConfig, events,
+                 daily, summary, record) -> None:  # fmt: skip
     """A chain-fidelity run's files: no per-visit event log (a year of a large chain would
-    be billions of rows) and no simulated queue traces; the KPIs are the same."""
+    be billions of rows) and no simulated queue traces; the KPIs are the same. A mixed run
+    adds the event log of its stores in detail."""
     write_parquet(folder / "kpis_daily.parquet", daily)
-    title = f"{config.chain.name} (chain fidelity): {config.days} day(s) from "
+    if events is not None:
+        write_parquet(folder / "events.parquet", events.drop(columns=["day"]))
+    title = f"{config.chain.name} ({config.fidelity} fidelity): {config.days} day(s) from "
     title += f"{config.start_date}, seed {config.seed}"
     end = dt.datetime.combine(config.start_date, dt.time()) + dt.timedelta(days=config.days)
     mix = model.membership.rfm(end)["segment"].value_counts()
@@ -282,7 +291,10 @@ def _write_chain(folder: Path, model: ChainModel, config: RunConfig, daily, summ
     write_json(folder / "summary.json", summary)
     write_json(folder / RUN_MARKER, record)
     leaks = leaks_in_folder(folder, model.population.phone_number, model.modules.secrets)
-    summary["invariant_violations"] = len(leaks) + chain_breaches(model)
+    breaches = chain_breaches(model)
+    if isinstance(model, MixedModel):
+        breaches += sales_not_forwarded_once(model.twin)
+    summary["invariant_violations"] = len(leaks) + breaches
     write_json(folder / "summary.json", summary)
 
 

@@ -152,6 +152,7 @@ COUNTS = {
     "receipts_printed": "ReceiptPrinted",
     "endless_aisle_orders": "EndlessAisleOrdered",
     "members_recognised": "MemberRecognised",
+    "served": "ServiceStarted",
 }
 SUMS = {
     "footfall_true": ("VisitStarted", "party_size"),
@@ -186,6 +187,7 @@ SUMS = {
     "sales_unforwarded": ("SalesStillJournaled", "count"),
     "forwarded_on_link": ("OfflineSalesForwarded", "count"),
     "forwarded_on_restart": ("TerminalRestarted", "forwarded"),
+    "wait_sum_min": ("ServiceStarted", "waited_min"),
 }
 # Reports at closing, aggregated per store (and day) and then over the stores for the run:
 # state the modules report (the last report of each store, summed over stores) ...
@@ -379,13 +381,14 @@ def _downtime_by_day(events: pd.DataFrame, days: int) -> pd.DataFrame:
     return pd.concat([events[~spans], pd.DataFrame(rows, columns=events.columns)])
 
 
-def daily_kpis(
+def store_day_totals(
     events: pd.DataFrame,
     monitors: dict[str, QueueMonitor],
     calendar: Calendar,
     days: int,
-) -> pd.DataFrame:
-    """One row per store and day: `store`, `date`, `day` and every KPI."""
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The totals of each store (of `monitors`) and day, and the area under each one's
+    checkout queue (shopper-minutes)."""
     stores = sorted(monitors)
     index = pd.MultiIndex.from_product([stores, range(days)], names=["store", "day"])
     spread = _with_open_downtime(_downtime_by_day(events, days), calendar)
@@ -395,6 +398,17 @@ def daily_kpis(
     areas = pd.Series(
         np.concatenate([np.diff(monitors[s].cumulative_area(edges)) for s in stores]), index=index
     )
+    return totals, areas
+
+
+def daily_kpis(
+    events: pd.DataFrame,
+    monitors: dict[str, QueueMonitor],
+    calendar: Calendar,
+    days: int,
+) -> pd.DataFrame:
+    """One row per store and day: `store`, `date`, `day` and every KPI."""
+    totals, areas = store_day_totals(events, monitors, calendar, days)
     open_min = calendar.open_minutes_per_day
     frame = kpis_from_totals(totals, areas, open_min).reset_index()
     frame.insert(1, "date", [calendar.date_of(calendar.opening(d)[0]) for d in frame["day"]])

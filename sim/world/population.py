@@ -19,6 +19,8 @@ from sim.world.geo import haversine_km
 AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55+")
 GENDERS = ("female", "male")
 KM_PER_DEGREE = 111.32
+# Who may visit a store, and the probability that a visit to it is each one's.
+VisitorWeights = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)

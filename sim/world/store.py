@@ -38,7 +38,7 @@ from sim.processes.floor import Errand
 from sim.processes.journey import store_visit
 from sim.processes.pickup import collect
 from sim.world.catalog import Catalog
-from sim.world.population import Population
+from sim.world.population import Population, VisitorWeights
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,11 @@ class DetailedStore:
         streams: Streams,
         devices: StoreDevices,
         desks: StoreDesks,
+        visitors: VisitorWeights | None = None,
     ) -> None:
+        """`visitors`: who may visit and how likely each visit is hers (people, probabilities),
+        when the chain's choice model says so (mixed fidelity); by default the gravity model
+        over the run's stores."""
         self.id = site.id
         self.site = site
         self.format = fmt = config.store
@@ -108,9 +112,12 @@ class DetailedStore:
         self._booked_rng = streams.get(f"booked/{site.id}")
         self._errand_rng = streams.get(f"errands/{site.id}")
         self._draws = Draw.block(len(fmt.zones))
-        self._visitor_weights = population.store_weights(
-            site, config.chain.stores, config.population.distance_decay_km
-        )
+        if visitors is None:
+            weights = population.store_weights(
+                site, config.chain.stores, config.population.distance_decay_km
+            )
+            visitors = (None, weights)
+        self._visitor_people, self._visitor_weights = visitors
         self._spend_scale = fmt.spend_scale
         self._visits = 0
 
@@ -252,7 +259,10 @@ class DetailedStore:
         for day in range(self.days):
             times = arrival_times(self.calendar.rate_segments(day, daily), self._arrival_rng)
             n = len(times)
-            customers = self._pick_rng.choice(len(self.population), n, p=self._visitor_weights)
+            customers = self._pick_rng.choice(len(self._visitor_weights), n,
+                                              p=self._visitor_weights)  # fmt: skip
+            if self._visitor_people is not None:
+                customers = self._visitor_people[customers]
             parties = np.minimum(
                 1 + np.searchsorted(party_cdf, self._arrival_rng.random(n), side="right"),
                 len(party_cdf),

@@ -123,7 +123,6 @@ def test_generated_chains_are_facts_not_draws():
     [
         (["chain=regional", "fidelity=detailed"], "chain.sites"),
         (["fidelity=mixed"], "detailed_stores"),
-        (["fidelity=mixed", "detailed_stores=[S001]"], "is not built yet"),
         (["detailed_stores=[S001]"], "detailed_stores"),
         (["population.member_share=0.2"], "population.member_share"),
         (["+chain.formats={big: {catalog: []}}"], "formats.big: ['catalog'] cannot differ"),
