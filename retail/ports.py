@@ -353,7 +353,8 @@ class MarketingPort(_Protocol):
     def funnels(self) -> _pd.DataFrame: ...
     def uplift(self, key: str, confidence: float = 0.95) -> dict[str, _Uplift]: ...
     def archive(self, before: _dt.datetime) -> dict[str, _pd.DataFrame]:
-        """Forget the rows of the campaigns ended before `before`; they come back."""
+        """Forget the rows of the campaigns ended before `before`, and their coupons done
+        by then; they come back."""
         ...
 
 

@@ -56,7 +56,9 @@ class Archiving:
         return them as `campaign_members` (`campaign`, `member` and every column of the
         rows: holdout, reasons, sent, content, coupon, delivered ... in seconds, orders,
         revenue); an empty dict when none ended. `funnel` and `uplift` still answer for
-        them (the funnel as it stood when archived); their rows are gone."""
+        them (the funnel as it stood when archived); their rows are gone. The coupons of
+        archived campaigns, once redeemed or expired before `before`, leave as `coupons`
+        (`CouponBook.archive`, with the campaign's key)."""
         limit = seconds(checked_time(before, "before"))
         with self._lock:
             tables = []
@@ -70,7 +72,18 @@ class Archiving:
                 tables.append(pd.DataFrame({"campaign": campaign.key, **rows}))
                 campaign.outcomes, campaign.archived_funnel = Outcomes.of(rows), funnel
                 campaign.rows = {}
-            return {"campaign_members": pd.concat(tables, ignore_index=True)} if tables else {}
+            archived = {"campaign_members": pd.concat(tables, ignore_index=True)} if tables else {}
+            coupons = self._archive_coupons(before)
+            return archived | ({"coupons": coupons} if len(coupons) else {})
+
+    def _archive_coupons(self, before: dt.datetime) -> pd.DataFrame:
+        settled = {c.code: c.key for c in self.campaigns.values() if c.outcomes is not None}
+        table = self.coupons.archive(before, np.fromiter(settled, np.int64, len(settled)))
+        if len(table):  # the campaign's key for its code (none for a coupon of no campaign)
+            codes, row_code = np.unique(table["campaign"].to_numpy(), return_inverse=True)
+            keys = pd.array([settled.get(int(code)) for code in codes], dtype="string")
+            table["campaign"] = keys.take(row_code)
+        return table
 
     def _rows_of(self, key: str) -> dict[str, np.ndarray]:
         """The rows of a launched campaign; Archived once `archive` took them."""

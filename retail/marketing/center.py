@@ -310,7 +310,7 @@ class MarketingCenter(Archiving):
                 return dict(campaign.archived_funnel)
             r, report = campaign.rows, campaign.report
             treated = ~r["holdout"]
-            coupons = r["coupon"][r["coupon"] >= 0]
+            coupons = self.coupons.rows(r["coupon"][r["coupon"] >= 0])  # kept: not archived
             state = self.coupons.coupons.state[coupons]
             cost = self.coupons.coupons.cost_cents[coupons]
             funnel = {

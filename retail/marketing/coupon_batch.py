@@ -8,6 +8,7 @@ found past its validity is marked expired (time passing). Row outcomes, in the o
 `redeem` checks them:
 
 - `NOT_FOUND`: no such coupon (`redeem` raises `NotFound`);
+- `ARCHIVED`: the coupon was redeemed or expired and has left the book (`Archived`);
 - `WRONG_MEMBER`: the coupon is another member's (`InvalidInput`);
 - `REPEATED`: already redeemed for this very order, before or earlier in the batch: the same
   redemption (its discount and cost are reported again, and nothing is booked twice);
@@ -50,6 +51,7 @@ class RedeemOutcome(enum.IntEnum):
     WRONG_MEMBER = 4  # another member's coupon
     CONFLICT = 5  # already redeemed for another order
     NOT_FOUND = 6  # no such coupon
+    ARCHIVED = 7  # redeemed or expired, and archived: no longer in the book
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,9 @@ class _Decided:
 
 def redeem_rows(book, coupons, codes, numbers, baskets, members, now) -> _Decided:
     """Decide every row of a checked batch in array operations (the book's lock held);
-    changes nothing. `codes`: the order keys' prefix codes (one, or one per row; a negative code
-    of its own for each prefix the book has never kept)."""
+    changes nothing. `coupons`: the book's rows (ids less `book.first`; below 0 not found).
+    `codes`: the order keys' prefix codes (one, or one per row; a negative code of its own
+    for each prefix the book has never kept)."""
     c, n = book.coupons, len(coupons)
     code = np.broadcast_to(codes, (n,))
     out = np.full(n, RedeemOutcome.NOT_FOUND, np.uint8)

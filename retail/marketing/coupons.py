@@ -1,6 +1,7 @@
 """Coupons: issued to a member, redeemed exactly once against an order, or expired.
 
-A coupon's id is its row. Its cost to the chain is known at redemption (the discount given,
+A coupon's id is its row plus `first`, the number of coupons archived before it (the oldest
+leave as a block, `archive`). Its cost to the chain is known at redemption (the discount given,
 the gift's cost, or the points' cost), in integer cents; until then the offer's
 `liability_cents` is what it could cost. Redemption is idempotent by (coupon, order key).
 Thread-safe: every public call holds the book's one re-entrant lock (a marketing center
@@ -22,9 +23,10 @@ import pandas as pd
 from retail import checks
 from retail.clock import SECONDS_PER_DAY, seconds
 from retail.columns import Columns
-from retail.errors import Conflict, IllegalTransition, InvalidInput, NotFound
+from retail.errors import Archived, Conflict, IllegalTransition, InvalidInput, NotFound
 from retail.keys import KeyBlock
 from retail.marketing.coupon_batch import (
+    RedeemOutcome,
     RedemptionBatch,
     checked_keys,
     join_key,
@@ -63,6 +65,7 @@ COUPON_COLUMNS = {
     "order_number": (np.int64, -1),
 }
 KEY_COLUMNS = ("order_prefix", "order_number")
+STATE_NAMES = np.array([state.name.lower() for state in CouponState])  # by code
 
 
 class CouponBook:
@@ -71,6 +74,7 @@ class CouponBook:
 
     def __init__(self, lock: threading.RLock | None = None) -> None:
         self.coupons = Columns(COUPON_COLUMNS)
+        self.first = 0  # the id of row 0: ids below it were archived
         self.offers: list[Offer] = []
         self._offer_codes: dict[Offer, int] = {}
         self.redemptions: dict[int, Redemption] = {}  # those asked for one by one, cached
@@ -98,7 +102,11 @@ class CouponBook:
                 issued_s=np.full(len(members), now),
                 expires_s=np.full(len(members), now + offer.valid_days * SECONDS_PER_DAY),
             )
-        return np.arange(rows.start, rows.stop, dtype=np.int64)
+        return np.arange(rows.start + self.first, rows.stop + self.first, dtype=np.int64)
+
+    def rows(self, coupons: np.ndarray) -> np.ndarray:
+        """The rows of coupons still kept (their ids less `first`)."""
+        return np.asarray(coupons, np.int64) - self.first
 
     def redeem(
         self, coupon: int, order_key: str, basket_cents: int, at: dt.datetime, member: int
@@ -111,32 +119,34 @@ class CouponBook:
         basket_cents = checks.cents(basket_cents, "basket_cents")
         member, now = checks.member_id(member), seconds(at)
         with self._lock:
-            c = self.coupons
-            if not 0 <= coupon < c.size:
+            c, row = self.coupons, coupon - self.first
+            if 0 <= coupon < self.first:
+                raise Archived("coupon", coupon)
+            if not 0 <= row < c.size:
                 raise NotFound("coupon", coupon)
-            if int(c.member[coupon]) != member:
+            if int(c.member[row]) != member:
                 raise InvalidInput("member", f"coupon {coupon} belongs to another member")
             done = self._redemption_of(coupon)
             if done is not None:
                 if done.order_key == order_key:
                     return done
                 raise Conflict(f"coupon {coupon} was already redeemed for order {done.order_key!r}")
-            if c.state[coupon] == CouponState.EXPIRED or now >= c.expires_s[coupon]:
-                c.state[coupon] = CouponState.EXPIRED
+            if c.state[row] == CouponState.EXPIRED or now >= c.expires_s[row]:
+                c.state[row] = CouponState.EXPIRED
                 raise IllegalTransition("coupon", coupon, "expired", "redeem")
-            offer = self.offers[c.offer[coupon]]
+            offer = self.offers[c.offer[row]]
             if basket_cents < offer.threshold_cents:
                 raise InvalidInput(
                     "basket_cents", f"{basket_cents} is below the threshold {offer.threshold_cents}"
                 )
             redemption = _redemption(coupon, order_key, basket_cents, offer)
-            c.state[coupon] = CouponState.REDEEMED
-            c.redeemed_s[coupon] = now
-            c.cost_cents[coupon] = redemption.cost_cents
-            c.discount_cents[coupon] = redemption.discount_cents
+            c.state[row] = CouponState.REDEEMED
+            c.redeemed_s[row] = now
+            c.cost_cents[row] = redemption.cost_cents
+            c.discount_cents[row] = redemption.discount_cents
             prefix, number = split_key(order_key)
-            c.order_prefix[coupon] = self._prefix_code(prefix)
-            c.order_number[coupon] = number
+            c.order_prefix[row] = self._prefix_code(prefix)
+            c.order_number[row] = number
             self.redemptions[coupon] = redemption
             return redemption
 
@@ -161,7 +171,9 @@ class CouponBook:
         now = seconds(at)
         with self._lock:
             codes = self._prefix_lookup(prefixes)
-            batch = redeem_rows(self, coupons, codes, numbers, baskets, members, now)
+            batch = redeem_rows(self, coupons - self.first, codes, numbers, baskets, members,
+                                now)  # fmt: skip
+            batch.result.outcome[(coupons >= 0) & (coupons < self.first)] = RedeemOutcome.ARCHIVED
             won = batch.winners
             if len(won):
                 c, rows = self.coupons, batch.winner_rows
@@ -200,8 +212,40 @@ class CouponBook:
         with self._lock:
             c = self.coupons
             frame = pd.DataFrame(c.arrays()).drop(columns=list(KEY_COLUMNS))
-            frame["state"] = [CouponState(s).name.lower() for s in c.state]
+            frame["state"] = STATE_NAMES[c.state]
+            frame.index += self.first
         return frame.rename_axis("coupon")
+
+    def archive(self, before: dt.datetime, settled: np.ndarray) -> pd.DataFrame:
+        """Forget the oldest coupons that were redeemed or expired before `before`, of a
+        campaign in `settled` (codes; -1, no campaign, always is), and return them: every
+        column of `frame` (state `expired` for one unused past its validity) and the
+        redeeming `order_key`. They leave as a block from the oldest: a coupon still open
+        keeps every later one. Redeeming one of them is refused as `Archived`."""
+        limit = seconds(before)
+        with self._lock:
+            c = self.coupons
+            done = np.where(c.state == CouponState.REDEEMED, c.redeemed_s < limit,
+                            c.expires_s <= limit)  # fmt: skip
+            done &= (c.campaign == -1) | np.isin(c.campaign, settled)
+            n = int(np.argmin(done)) if not done.all() else c.size
+            if n == 0:
+                return pd.DataFrame()
+            block = {name: column[:n].copy() for name, column in c.arrays().items()}
+            redeemed = block["state"] == CouponState.REDEEMED
+            block["state"][~redeemed] = CouponState.EXPIRED
+            table = pd.DataFrame(block).drop(columns=list(KEY_COLUMNS))
+            table.insert(0, "coupon", np.arange(self.first, self.first + n))
+            table["state"] = STATE_NAMES[block["state"]]
+            keys = np.full(n, None, object)
+            prefix, number = block["order_prefix"][redeemed], block["order_number"][redeemed]
+            keys[redeemed] = [join_key(self._prefixes[p], int(m))
+                              for p, m in zip(prefix, number, strict=True)]  # fmt: skip
+            table["order_key"] = pd.array(keys, dtype="string")
+            c.compact(np.arange(c.size) >= n)
+            self.first += n
+            self.redemptions = {k: v for k, v in self.redemptions.items() if k >= self.first}
+            return table
 
     def forget(self, member: int) -> None:
         """Erasure: her coupons stay for the campaign's accounts, no longer tied to her."""
@@ -212,12 +256,12 @@ class CouponBook:
     def _redemption_of(self, coupon: int) -> Redemption | None:
         """The coupon's redemption, if it was redeemed (one by one or in a batch)."""
         done = self.redemptions.get(coupon)
-        c = self.coupons
-        if done is None and c.state[coupon] == CouponState.REDEEMED:
-            offer = self.offers[c.offer[coupon]]
-            key = join_key(self._prefixes[c.order_prefix[coupon]], int(c.order_number[coupon]))
+        c, row = self.coupons, coupon - self.first
+        if done is None and c.state[row] == CouponState.REDEEMED:
+            offer = self.offers[c.offer[row]]
+            key = join_key(self._prefixes[c.order_prefix[row]], int(c.order_number[row]))
             points = offer.value if offer.kind == OfferKind.POINTS else 0
-            discount, cost = int(c.discount_cents[coupon]), int(c.cost_cents[coupon])
+            discount, cost = int(c.discount_cents[row]), int(c.cost_cents[row])
             done = self.redemptions[coupon] = Redemption(coupon, key, discount, points, cost)
         return done
 

@@ -25,6 +25,7 @@ from sim.chain.moments import moment
 from sim.config.schema import Campaigns
 
 SEGMENTS = np.array([*SEGMENT_NAMES, ""], dtype=object)  # code -1 (never bought) is ""
+FATIGUE_DAYS = 7  # pushes in the last this many days tire a member of the next
 
 
 class ChainCampaigns:
@@ -35,7 +36,7 @@ class ChainCampaigns:
         self.campaigns, self.rng = campaigns, rng
         self.online_rate_per_day = online_rate_per_day
         self.response = ResponseModel()
-        self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to): fatigue
+        self.pushes: list[tuple[int, np.ndarray]] = []  # (day, persons sent to), recent
         self.pending: list[tuple[str, dt.datetime, float]] = []
         self.measured: list[tuple[str, float, float]] = []  # (key, measured, true uplift)
 
@@ -80,6 +81,7 @@ class ChainCampaigns:
             coupons = rows["coupon"][sent_mask][ordered]
             self.online.place(day, at_s + int(ORDERED_AFTER_MIN * 60), members[ordered],
                               coupon=coupons, threshold_cents=c.threshold_cents)  # fmt: skip
+        self.pushes = [(d, sent) for d, sent in self.pushes if d > day - FATIGUE_DAYS]
         self.pushes.append((day, persons))
         self._count(day, assigned, rows, sent_mask, answered)
         window = c.credit_days * self.online_rate_per_day
@@ -97,7 +99,7 @@ class ChainCampaigns:
             affinity = people.category_affinity[persons[personal], content[personal] - 1]
             fit[personal] = np.minimum(affinity * len(self.world.catalog.category_names), 1.0)
         value = self.campaigns.offer_cents / np.maximum(people.spending_power_cents[persons], 1)
-        recent = [sent for d, sent in self.pushes if day - 7 < d <= day]
+        recent = [sent for d, sent in self.pushes if day - FATIGUE_DAYS < d <= day]
         contacts = (np.bincount(np.concatenate(recent), minlength=len(people))[persons] + 1
                     if recent else np.ones(len(members)))  # fmt: skip
         channel = self.campaigns.channel.lower()

@@ -37,7 +37,7 @@ def test_the_history_folder_holds_what_the_modules_archived(runs):
     record = json.loads((root / "archived" / "run.json").read_text())
     counts = record["archived_rows"]
     assert set(counts) == {"orders", "order_lines", "postings", "campaign_members",
-                           "reservations", "allocations"}  # fmt: skip
+                           "reservations", "allocations", "coupons"}  # fmt: skip
     for table, rows in counts.items():
         files = sorted((folder / table).glob("day-*.parquet"))
         assert files and rows > 0
@@ -52,6 +52,10 @@ def test_the_history_folder_holds_what_the_modules_archived(runs):
     close = pd.Timestamp(record["config"]["start_date"]) + pd.to_timedelta(day + 1, unit="D")
     assert (orders["closed_at"] < close - pd.Timedelta(days=2)).all()
     assert (orders["closed_at"] >= close - pd.Timedelta(days=4)).any()  # as soon as it may
+    coupons = duckdb.sql(f"SELECT * FROM '{folder}/coupons/*.parquet'").df()
+    assert coupons["coupon"].tolist() == list(range(len(coupons)))  # the oldest, as a block
+    assert set(coupons["state"]) <= {"redeemed", "expired"} and coupons["campaign"].notna().all()
+    assert (coupons["state"] == "redeemed").sum() == coupons["order_key"].notna().sum()
     assert not (root / "kept" / "history").exists()
     assert not list(root.glob(".history-*"))  # the run's own archive folder moved in
 
