@@ -46,6 +46,7 @@ class MixedModel:
                         chain.world.visitor_weights)  # fmt: skip
         self.twin = TwinModel(detailed_part(config), chain.modules, shared)
         self.day = 0
+        self._folded: tuple[int, pd.DataFrame, Totals] | None = None  # (day, events, totals)
 
     # What a reader (metrics, invariants, results) asks for by name; the chain's own
     # properties read `modules` and `day`, which this model has too.
@@ -79,13 +80,21 @@ class MixedModel:
 
     def events(self) -> pd.DataFrame:
         """The stores in detail's event log, each event with its `day`."""
-        return events_frame(self.twin.log.to_arrow(), self.config.days)
+        return self._fold()[1]
 
     def totals(self) -> Totals:
         """The chain's totals with what the twin counted in the stores in detail."""
-        detail, area = store_day_totals(self.events(), self.twin.monitors, self.twin.calendar,
-                                        self.config.days)  # fmt: skip
-        return self.chain.totals.with_detail(detail, area)
+        return self._fold()[2]
+
+    def _fold(self) -> tuple[int, pd.DataFrame, Totals]:
+        """The event log and the folded totals as of this day, made once per day: a run's
+        end reads them for its events, its daily KPIs and its summary."""
+        if self._folded is None or self._folded[0] != self.day:
+            events = events_frame(self.twin.log.to_arrow(), self.config.days)
+            detail, area = store_day_totals(events, self.twin.monitors, self.twin.calendar,
+                                            self.config.days)  # fmt: skip
+            self._folded = (self.day, events, self.chain.totals.with_detail(detail, area))
+        return self._folded
 
     def daily_kpis(self) -> pd.DataFrame:
         return self.chain.daily_kpis(self.totals())

@@ -68,16 +68,18 @@ class Totals:
         merged.data = {name: values.copy() for name, values in self.data.items()}
         merged.wait_p95 = self.wait_p95.copy()
         detail = detail.assign(queue_area=queue_area)
+        names = [n for n in (*SUMMED, *REPORTED, "wait_p95")
+                 if n in detail and n not in CHAIN_REPORTS]  # fmt: skip
         by_day = {name: detail[name].unstack("day").reindex(columns=range(self.days))
-                  for name in (*SUMMED, *REPORTED, "wait_p95") if name in detail}  # fmt: skip
+                  for name in names}  # fmt: skip
         rows = [self.stores.index(store) for store in by_day["served"].index]
         for name, table in by_day.items():
             values = table.to_numpy(float)
             if name == "wait_p95":
                 merged.wait_p95[rows] = np.nan_to_num(values)
-            elif name in SUMMED and name not in CHAIN_REPORTS:
+            elif name in SUMMED:
                 merged.data[name][rows] += values
-            elif name not in CHAIN_REPORTS:
+            else:
                 merged.data[name][rows] = values
         return merged
 
